@@ -1,0 +1,150 @@
+// The ExperimentConfig: the single source for panel controls, URL keys, Worker input and checkpoint metadata.
+// Parsing never throws: it returns the config with defaults filled in, or a list of errors with a path and a reason.
+import * as v from 'valibot';
+import { rewardTerm, termsForTask } from './rewards/registry';
+import type { ParamSpec, ParamValue, ParamValues, TaskId } from './rewards/types';
+
+export const CONFIG_VERSION = 1;
+
+export const TASKS = ['names'] as const satisfies readonly TaskId[];
+export const ALGORITHMS = ['reinforce'] as const;
+export const BASELINES = ['mean', 'ema'] as const;
+
+/** Bounds of every numeric setting: the panels read these for slider ranges. */
+export const BOUNDS = {
+  seed: { min: 0, max: 2 ** 31 - 1 },
+  hidden: { min: 8, max: 512 },
+  embedding: { min: 4, max: 128 },
+  batchSize: { min: 1, max: 1024 },
+  learningRate: { min: 1e-6, max: 10 },
+  maxLength: { min: 2, max: 128 },
+  temperature: { min: 0, max: 5 },
+  weight: { min: -10, max: 10 },
+  baselineDecay: { min: 0, max: 0.999 },
+  entropyCoef: { min: 0, max: 1 },
+  klCoef: { min: 0, max: 10 },
+  gradClip: { min: 0, max: 100 },
+  rewardTerms: { max: 16 },
+} as const;
+
+type Bound = { min: number; max: number };
+const int = (b: Bound, fallback: number) =>
+  v.optional(v.pipe(v.number(), v.integer(), v.minValue(b.min), v.maxValue(b.max)), fallback);
+const num = (b: Bound, fallback: number) =>
+  v.optional(v.pipe(v.number(), v.finite(), v.minValue(b.min), v.maxValue(b.max)), fallback);
+
+const RewardSchema = v.object({
+  id: v.pipe(v.string(), v.maxLength(64)),
+  weight: num(BOUNDS.weight, 1),
+  params: v.optional(v.record(v.pipe(v.string(), v.maxLength(64)), v.union([v.number(), v.pipe(v.string(), v.maxLength(256)), v.boolean()])), {}),
+});
+
+const AlgorithmSchema = v.object({
+  name: v.optional(v.picklist(ALGORITHMS), 'reinforce'),
+  /** REINFORCE baseline: the batch mean, or an exponential moving average of past batch means. */
+  baseline: v.optional(v.picklist(BASELINES), 'mean'),
+  baselineDecay: num(BOUNDS.baselineDecay, 0.9),
+  entropyCoef: num(BOUNDS.entropyCoef, 0.0),
+  /** β of the per-token KL penalty to the frozen prior, log π(a) − log π_prior(a). */
+  klCoef: num(BOUNDS.klCoef, 0.02),
+  /** Clip gradients to this global norm (0 turns clipping off). */
+  gradClip: num(BOUNDS.gradClip, 1),
+});
+
+const ModelSchema = v.object({
+  hidden: int(BOUNDS.hidden, 128),
+  embedding: int(BOUNDS.embedding, 32),
+});
+
+export const ExperimentConfigSchema = v.object({
+  version: v.optional(v.literal(CONFIG_VERSION), CONFIG_VERSION),
+  seed: int(BOUNDS.seed, 42),
+  task: v.optional(v.picklist(TASKS), 'names'),
+  model: v.optional(ModelSchema, {}),
+  rewards: v.optional(v.pipe(v.array(RewardSchema), v.maxLength(BOUNDS.rewardTerms.max)), [{ id: 'ends_with', weight: 1, params: { suffix: 'a' } }]),
+  algorithm: v.optional(AlgorithmSchema, {}),
+  batchSize: int(BOUNDS.batchSize, 64),
+  learningRate: num(BOUNDS.learningRate, 1e-3),
+  maxLength: int(BOUNDS.maxLength, 16),
+  temperature: num(BOUNDS.temperature, 1),
+});
+
+export type ExperimentConfig = v.InferOutput<typeof ExperimentConfigSchema>;
+export type RewardConfig = ExperimentConfig['rewards'][number];
+export type AlgorithmConfig = ExperimentConfig['algorithm'];
+
+export interface ConfigError {
+  /** Dot path of the offending field, e.g. "rewards.0.params.suffix"; "" for the whole config. */
+  path: string;
+  message: string;
+}
+
+export type ParseResult = { ok: true; config: ExperimentConfig } | { ok: false; errors: ConfigError[] };
+
+export function defaultConfig(): ExperimentConfig {
+  const result = parseConfig({});
+  if (!result.ok) throw new Error(`The default config is invalid: ${formatErrors(result.errors)}`);
+  return result.config;
+}
+
+export function parseConfig(input: unknown): ParseResult {
+  const parsed = v.safeParse(ExperimentConfigSchema, input);
+  if (!parsed.success) {
+    return { ok: false, errors: parsed.issues.map((issue) => ({ path: v.getDotPath(issue) ?? '', message: issue.message })) };
+  }
+  const config = parsed.output;
+  const errors: ConfigError[] = [];
+  const seen = new Set<string>();
+  config.rewards = config.rewards.map((r, i) => {
+    const term = rewardTerm(r.id);
+    if (!term || term.task !== config.task) {
+      const known = termsForTask(config.task).map((t) => t.id).join(', ');
+      errors.push({ path: `rewards.${i}.id`, message: `Unknown reward term "${r.id}" for task ${config.task}; known: ${known}` });
+      return r;
+    }
+    if (seen.has(r.id)) errors.push({ path: `rewards.${i}.id`, message: `Reward term "${r.id}" appears twice; give it one weight` });
+    seen.add(r.id);
+    return { ...r, params: checkParams(term.params, r.params, `rewards.${i}.params`, errors) };
+  });
+  return errors.length ? { ok: false, errors } : { ok: true, config };
+}
+
+/** Fills defaults and checks each parameter against its spec; unknown keys are dropped. */
+function checkParams(specs: readonly ParamSpec[], given: ParamValues, path: string, errors: ConfigError[]): ParamValues {
+  const out: ParamValues = {};
+  for (const spec of specs) {
+    const value: ParamValue | undefined = given[spec.key];
+    const problem = value === undefined ? null : paramProblem(spec, value);
+    if (problem) errors.push({ path: `${path}.${spec.key}`, message: problem });
+    out[spec.key] = value === undefined || problem ? spec.default : value;
+  }
+  return out;
+}
+
+export function paramProblem(spec: ParamSpec, value: ParamValue): string | null {
+  switch (spec.kind) {
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) return `${spec.label} must be a number`;
+      if (spec.integer && !Number.isInteger(value)) return `${spec.label} must be a whole number`;
+      if (value < spec.min || value > spec.max) return `${spec.label} must be between ${spec.min} and ${spec.max}`;
+      return null;
+    case 'text':
+      if (typeof value !== 'string') return `${spec.label} must be text`;
+      if (value.length > spec.maxLength) return `${spec.label} must be at most ${spec.maxLength} characters`;
+      if (spec.pattern && !spec.pattern.test(value)) return `${spec.label} must be ${spec.patternHint ?? `like ${spec.pattern}`}`;
+      return null;
+    case 'choice':
+      return typeof value === 'string' && spec.options.includes(value) ? null : `${spec.label} must be one of ${spec.options.join(', ')}`;
+    case 'boolean':
+      return typeof value === 'boolean' ? null : `${spec.label} must be true or false`;
+  }
+}
+
+export function formatErrors(errors: readonly ConfigError[]): string {
+  return errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
+}
+
+/** The reward weights of a config, keyed by term id. */
+export function rewardWeights(config: ExperimentConfig): Record<string, number> {
+  return Object.fromEntries(config.rewards.map((r) => [r.id, r.weight]));
+}
