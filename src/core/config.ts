@@ -18,7 +18,7 @@ export const BOUNDS = {
   batchSize: { min: 1, max: 1024 },
   learningRate: { min: 1e-6, max: 10 },
   maxLength: { min: 2, max: 128 },
-  temperature: { min: 0, max: 5 },
+  temperature: { min: 0.1, max: 5 },
   weight: { min: -10, max: 10 },
   baselineDecay: { min: 0, max: 0.999 },
   entropyCoef: { min: 0, max: 1 },

@@ -40,7 +40,7 @@ describe('ExperimentConfig', () => {
     ['learning rate NaN', { learningRate: NaN }, 'learningRate'],
     ['learning rate Infinity', { learningRate: Infinity }, 'learningRate'],
     ['max length too short', { maxLength: 1 }, 'maxLength'],
-    ['temperature negative', { temperature: -0.1 }, 'temperature'],
+    ['temperature zero (training needs a stochastic policy)', { temperature: 0 }, 'temperature'],
     ['temperature as string', { temperature: '1' }, 'temperature'],
     ['unknown task', { task: 'chess' }, 'task'],
     ['unknown algorithm', { algorithm: { name: 'dqn' } }, 'algorithm.name'],

@@ -1,0 +1,49 @@
+// Sampling whole sequences from a policy, step by step, with our GPU sampler. Tokens stay on the GPU.
+import * as tf from '@tensorflow/tfjs';
+import { sampleCategorical } from './kernels';
+import type { CharGru } from './models/charGru';
+import { EOS } from './tasks/tokenizer';
+
+export interface Rollout {
+  /** Sampled tokens [B, T] int32; entries after a sequence's end are meaningless (see mask). */
+  tokens: tf.Tensor2D;
+  /** 1 for steps that were generated (including the end-of-sequence step), 0 after the sequence ended. */
+  mask: tf.Tensor2D;
+  /** log π(a_t) under the sampling distribution actually used [B, T]. */
+  logProbs: tf.Tensor2D;
+}
+
+export interface RolloutOptions {
+  batchSize: number;
+  maxLength: number;
+  temperature: number;
+  seed: number;
+  /** Sampler counter of the first step; step t uses counter + t, so every (update, position, row) draws fresh randomness. */
+  counter: number;
+}
+
+export function sampleSequences(model: CharGru, opts: RolloutOptions): Rollout {
+  return tf.tidy(() => {
+    const B = opts.batchSize;
+    let input = tf.fill([B], EOS, 'int32') as tf.Tensor1D;
+    let h = model.zeroState(B);
+    let alive = tf.ones([B]) as tf.Tensor1D;
+    const tokens: tf.Tensor1D[] = [];
+    const masks: tf.Tensor1D[] = [];
+    const logProbs: tf.Tensor1D[] = [];
+    for (let t = 0; t < opts.maxLength; t++) {
+      h = model.step(model.projectTokens(input), h);
+      const sample = sampleCategorical(model.logits(h), { temperature: opts.temperature, seed: opts.seed, counter: opts.counter + t });
+      tokens.push(sample.tokens);
+      logProbs.push(sample.logProbs);
+      masks.push(alive);
+      alive = tf.mul(alive, tf.cast(tf.notEqual(sample.tokens, EOS), 'float32')) as tf.Tensor1D;
+      input = sample.tokens;
+    }
+    return {
+      tokens: tf.stack(tokens, 1) as tf.Tensor2D,
+      mask: tf.stack(masks, 1) as tf.Tensor2D,
+      logProbs: tf.stack(logProbs, 1) as tf.Tensor2D,
+    };
+  });
+}
