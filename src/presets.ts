@@ -1,0 +1,76 @@
+// The presets gallery: curated experiments, each just a config (and so just a link).
+import { formatErrors, parseConfig, type ExperimentConfig } from './core/config';
+import type { SurveyUse } from './core/rewards/types';
+import { encodeConfig } from './share';
+
+export interface Preset {
+  /** Stable id, usable in a link as `preset=<id>`. */
+  id: string;
+  title: string;
+  /** One line for the gallery card. */
+  description: string;
+  /** Which of the survey's three uses of RL it demonstrates. */
+  use: SurveyUse;
+  config: ExperimentConfig;
+}
+
+interface PresetSource extends Omit<Preset, 'config'> {
+  /** Only what differs from the defaults; parseConfig fills the rest and checks it. */
+  config: Record<string, unknown>;
+}
+
+const SOURCES: readonly PresetSource[] = [
+  {
+    id: 'names-ending-in-a',
+    title: 'Names ending in a',
+    description: 'Reward 1 for a final "a" and watch the share of such names climb.',
+    use: 'objective',
+    config: { task: 'names', rewards: [{ id: 'ends_with', weight: 1, params: { suffix: 'a' } }] },
+  },
+  {
+    id: 'short-names-starting-with-k',
+    title: 'Short names starting with k',
+    description: 'Two rule rewards pull at once: a first letter k and a length near four.',
+    use: 'objective',
+    config: {
+      task: 'names',
+      rewards: [
+        { id: 'starts_with', weight: 1, params: { letter: 'k' } },
+        { id: 'target_length', weight: 1, params: { length: 4, width: 1 } },
+      ],
+    },
+  },
+  {
+    id: 'stay-close-to-the-prior',
+    title: 'Stay close to the prior',
+    description: 'Reward only the prior log-likelihood: RL as plain generation, sharpening towards typical names.',
+    use: 'generation',
+    config: { task: 'names', rewards: [{ id: 'prior_loglik', weight: 1 }], algorithm: { klCoef: 0 } },
+  },
+  {
+    id: 'names-with-ann',
+    title: "Names with 'ann'",
+    description: 'A substring reward with a KL penalty, so names gain "ann" without forgetting what names look like.',
+    use: 'objective',
+    config: { task: 'names', rewards: [{ id: 'contains', weight: 1, params: { substring: 'ann' } }], algorithm: { klCoef: 0.05 } },
+  },
+];
+
+function build(source: PresetSource): Preset {
+  const parsed = parseConfig(source.config);
+  // A broken preset is a bug in this file: fail loudly at load, and the presets test catches it first.
+  if (!parsed.ok) throw new Error(`Preset "${source.id}" is invalid: ${formatErrors(parsed.errors)}`);
+  return { ...source, config: parsed.config };
+}
+
+export const PRESETS: readonly Preset[] = SOURCES.map(build);
+
+/** Presets keyed by id, as decodeHash's `presets` option wants them. */
+export function presetConfigs(): Record<string, ExperimentConfig> {
+  return Object.fromEntries(PRESETS.map((p) => [p.id, p.config]));
+}
+
+/** The hash (without '#') that opens a preset, optionally with teacher-mode hidden controls. */
+export function presetLink(preset: Preset, hide: readonly string[] = []): string {
+  return encodeConfig(preset.config, { hide });
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/core/config';
+import { rewardTerm } from '../../src/core/rewards/registry';
+import { PRESETS, presetConfigs, presetLink } from '../../src/presets';
+import { decodeHash } from '../../src/share';
+
+describe('presets gallery', () => {
+  it('has the four names presets with unique ids and titles', () => {
+    expect(PRESETS.map((p) => p.title)).toEqual(['Names ending in a', 'Short names starting with k', 'Stay close to the prior', "Names with 'ann'"]);
+    expect(new Set(PRESETS.map((p) => p.id)).size).toBe(PRESETS.length);
+  });
+
+  it.each(PRESETS.map((p) => [p.id, p] as const))('%s is a valid config with a one-line description', (_id, p) => {
+    expect(parseConfig(p.config)).toEqual({ ok: true, config: p.config });
+    expect(p.description.length).toBeGreaterThan(10);
+    expect(p.description).not.toContain('\n');
+    expect(['generation', 'objective', 'preferences']).toContain(p.use);
+  });
+
+  it('uses the reward terms its title promises', () => {
+    const ids = Object.fromEntries(PRESETS.map((p) => [p.id, p.config.rewards.map((r) => r.id)]));
+    expect(ids['names-ending-in-a']).toEqual(['ends_with']);
+    expect(ids['short-names-starting-with-k']).toEqual(['starts_with', 'target_length']);
+    expect(ids['stay-close-to-the-prior']).toEqual(['prior_loglik']);
+    expect(ids['names-with-ann']).toEqual(['contains']);
+    expect(PRESETS[0].config.rewards[0].params).toEqual({ suffix: 'a' });
+    expect(PRESETS[1].config.rewards[0].params).toEqual({ letter: 'k' });
+    expect(PRESETS[3].config.rewards[0].params).toEqual({ substring: 'ann' });
+  });
+
+  it('labels each preset with the survey use of its main reward', () => {
+    for (const p of PRESETS) expect(p.use).toBe(rewardTerm(p.config.rewards[0].id)?.use);
+  });
+
+  it('gives each preset a link that opens it, with teacher-mode options', () => {
+    for (const p of PRESETS) {
+      const decoded = decodeHash(presetLink(p, ['model']));
+      expect(decoded).toMatchObject({ config: p.config, hide: ['model'], error: null, notices: [] });
+    }
+  });
+
+  it('gives presets distinct links and configs keyed by id', () => {
+    expect(new Set(PRESETS.map((p) => presetLink(p))).size).toBe(PRESETS.length);
+    expect(Object.keys(presetConfigs())).toEqual(PRESETS.map((p) => p.id));
+  });
+});
