@@ -1,0 +1,159 @@
+// The export file: one self-describing binary file per checkpoint.
+//
+//   bytes 0–7    magic "RWLBCKPT" (ASCII)
+//   bytes 8–11   format version, uint32 little-endian (FILE_VERSION)
+//   bytes 12–15  header length H in bytes, uint32 little-endian
+//   16 … 16+H    header: UTF-8 JSON (FileHeader below)
+//   then         tensor data, back to back in header order (weights, then optimizer), little-endian float32/int32
+//
+// Reading validates everything before anything is stored: size caps, magic, version, header schema, the config
+// through parseConfig, byte lengths against shapes, and optionally weight shapes against the config.
+import * as v from 'valibot';
+import { formatErrors, parseConfig, type ExperimentConfig } from '../config';
+import { BYTES_PER_ELEMENT, elementCount, isValidShape, tensorBytes } from './tensors';
+import { CheckpointError, type Checkpoint, type SerializedTensor } from './types';
+
+export const FILE_MAGIC = 'RWLBCKPT';
+export const FILE_VERSION = 1;
+export const MAX_FILE_BYTES = 200 * 1024 * 1024;
+export const MAX_HEADER_BYTES = 32 * 1024 * 1024;
+const PREAMBLE_BYTES = 16;
+
+const TensorHeaderSchema = v.object({
+  group: v.picklist(['weights', 'optimizer']),
+  name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
+  shape: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0))), v.maxLength(8)),
+  dtype: v.picklist(['float32', 'int32']),
+  byteLength: v.pipe(v.number(), v.integer(), v.minValue(0)),
+});
+
+const FileHeaderSchema = v.object({
+  name: v.pipe(v.string(), v.maxLength(200)),
+  createdAt: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  config: v.unknown(),
+  update: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  meanReward: v.nullable(v.pipe(v.number(), v.finite())),
+  rng: v.pipe(v.array(v.pipe(v.number(), v.finite())), v.maxLength(1 << 16)),
+  metrics: v.array(v.unknown()),
+  checksum: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
+  tensors: v.pipe(v.array(TensorHeaderSchema), v.maxLength(100_000)),
+});
+type FileHeader = v.InferOutput<typeof FileHeaderSchema>;
+
+/** Weight shapes the current model expects, by tensor name; a function receives the file's config. */
+export type ExpectedShapes =
+  | Readonly<Record<string, readonly number[]>>
+  | ((config: ExperimentConfig) => Readonly<Record<string, readonly number[]>>);
+
+export function encodeCheckpointFile(cp: Checkpoint): Blob {
+  const tensors = [
+    ...cp.weights.map((t) => ({ group: 'weights' as const, t })),
+    ...cp.optimizer.map((t) => ({ group: 'optimizer' as const, t })),
+  ];
+  const header: FileHeader = {
+    name: cp.name,
+    createdAt: cp.createdAt,
+    config: cp.config,
+    update: cp.update,
+    meanReward: cp.meanReward,
+    rng: cp.rng,
+    metrics: cp.metrics,
+    checksum: cp.checksum,
+    tensors: tensors.map(({ group, t }) => ({ group, name: t.name, shape: t.shape, dtype: t.dtype, byteLength: t.data.byteLength })),
+  };
+  const headerBytes = new TextEncoder().encode(JSON.stringify(header));
+  const preamble = new Uint8Array(PREAMBLE_BYTES);
+  preamble.set(new TextEncoder().encode(FILE_MAGIC), 0);
+  const view = new DataView(preamble.buffer);
+  view.setUint32(8, FILE_VERSION, true);
+  view.setUint32(12, headerBytes.byteLength, true);
+  return new Blob([preamble, headerBytes, ...tensors.map(({ t }) => tensorBytes(t))], { type: 'application/octet-stream' });
+}
+
+/** A checkpoint read from a file, not yet checksummed (the caller compares `checksum` with a fresh one). */
+export type DecodedFile = Omit<Checkpoint, 'id'>;
+
+export async function decodeCheckpointFile(file: Blob, expectedShapes?: ExpectedShapes): Promise<DecodedFile> {
+  if (file.size > MAX_FILE_BYTES) refuse(`it is ${mb(file.size)}, larger than the ${mb(MAX_FILE_BYTES)} limit`);
+  if (file.size < PREAMBLE_BYTES) refuse('it is too short to be a RewardLab checkpoint');
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== FILE_MAGIC) refuse('it is not a RewardLab checkpoint');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const version = view.getUint32(8, true);
+  if (version !== FILE_VERSION) refuse(`it uses checkpoint format ${version}; this RewardLab reads format ${FILE_VERSION}`);
+  const headerLength = view.getUint32(12, true);
+  if (headerLength > MAX_HEADER_BYTES || PREAMBLE_BYTES + headerLength > bytes.byteLength) refuse('it is cut short (its header is incomplete)');
+
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength)));
+  } catch {
+    refuse('its header is not readable');
+  }
+  const parsedHeader = v.safeParse(FileHeaderSchema, json);
+  if (!parsedHeader.success) {
+    const issue = parsedHeader.issues[0];
+    refuse(`its header is invalid at ${v.getDotPath(issue) ?? 'the top level'} (${issue.message})`);
+  }
+  const header = parsedHeader.output;
+  const config = parseConfig(header.config);
+  if (!config.ok) refuse(`its settings are invalid: ${formatErrors(config.errors).slice(0, 300)}`);
+
+  // Tensor data: each byte length must match its shape, and together they must fill the rest of the file exactly.
+  let offset = PREAMBLE_BYTES + headerLength;
+  const weights: SerializedTensor[] = [];
+  const optimizer: SerializedTensor[] = [];
+  const seen = { weights: new Set<string>(), optimizer: new Set<string>() };
+  for (const t of header.tensors) {
+    if (!isValidShape(t.shape)) refuse(`tensor "${t.name}" has an invalid shape`);
+    if (seen[t.group].has(t.name)) refuse(`it has two ${t.group} tensors named "${t.name}"`);
+    seen[t.group].add(t.name);
+    if (t.byteLength !== elementCount(t.shape) * BYTES_PER_ELEMENT) refuse(`tensor "${t.name}" has ${t.byteLength} bytes, which does not fit its shape [${t.shape.join(', ')}]`);
+    if (offset + t.byteLength > bytes.byteLength) refuse('it is cut short (tensor data is missing)');
+    const copy = bytes.slice(offset, offset + t.byteLength).buffer;
+    offset += t.byteLength;
+    const data = t.dtype === 'float32' ? new Float32Array(copy) : new Int32Array(copy);
+    (t.group === 'weights' ? weights : optimizer).push({ name: t.name, shape: t.shape, dtype: t.dtype, data });
+  }
+  if (offset !== bytes.byteLength) refuse(`it has ${bytes.byteLength - offset} unexpected bytes after the tensors`);
+
+  if (expectedShapes) {
+    const expected = typeof expectedShapes === 'function' ? expectedShapes(config.config) : expectedShapes;
+    const problem = shapeMismatch(weights, expected);
+    if (problem) refuse(problem);
+  }
+
+  return {
+    name: header.name,
+    createdAt: header.createdAt,
+    config: config.config,
+    update: header.update,
+    weights,
+    optimizer,
+    rng: header.rng,
+    metrics: header.metrics,
+    meanReward: header.meanReward,
+    checksum: header.checksum,
+  };
+}
+
+function shapeMismatch(weights: readonly SerializedTensor[], expected: Readonly<Record<string, readonly number[]>>): string | null {
+  const byName = new Map(weights.map((t) => [t.name, t.shape]));
+  for (const [name, shape] of Object.entries(expected)) {
+    const got = byName.get(name);
+    if (!got) return `its weights lack "${name}", which this model needs`;
+    if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
+      return `weight "${name}" has shape [${got.join(', ')}], but its settings need [${shape.join(', ')}]`;
+    }
+  }
+  const extra = weights.find((t) => !Object.hasOwn(expected, t.name));
+  return extra ? `it has a weight "${extra.name}" that this model does not use` : null;
+}
+
+function refuse(why: string): never {
+  throw new CheckpointError('invalid', `This file cannot be imported: ${why}. Nothing was changed.`);
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

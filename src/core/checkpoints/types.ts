@@ -1,0 +1,64 @@
+// Checkpoint shapes shared by storage, checksums and the export file format. Plain data only: these cross the
+// Worker boundary by structured clone.
+import type { ExperimentConfig } from '../config';
+import type { TaskId } from '../rewards/types';
+
+export interface SerializedTensor {
+  name: string;
+  shape: number[];
+  dtype: 'float32' | 'int32';
+  data: Float32Array | Int32Array;
+}
+
+export interface Checkpoint {
+  id: string;
+  name: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  config: ExperimentConfig;
+  /** Number of updates done when it was saved. */
+  update: number;
+  weights: SerializedTensor[];
+  optimizer: SerializedTensor[];
+  /** RNG state words, opaque to storage. */
+  rng: number[];
+  /** Metrics history records, opaque to storage; must be plain JSON data to survive export. */
+  metrics: unknown[];
+  meanReward: number | null;
+  /** SHA-256 (hex) over everything except id and name, which can change without rewriting tensors. */
+  checksum: string;
+}
+
+/** What the caller hands to saveCheckpoint: the id and checksum are assigned there, createdAt defaults to now. */
+export type NewCheckpoint = Omit<Checkpoint, 'id' | 'checksum' | 'createdAt'> & { createdAt?: number };
+
+/** The fields the checksum covers. */
+export type ChecksummedFields = Omit<Checkpoint, 'id' | 'name' | 'checksum'>;
+
+/** One row of the checkpoints list: small, kept in the index so listing never reads tensors. */
+export interface CheckpointMeta {
+  id: string;
+  name: string;
+  task: TaskId;
+  update: number;
+  meanReward: number | null;
+  createdAt: number;
+  sizeBytes: number;
+}
+
+/**
+ * quota: the browser refused to store more; missing: no such checkpoint; corrupt: stored bytes fail their checksum or
+ * structure; incompatible: the saved config is not accepted by this version; invalid: a bad import file or bad input;
+ * storage: any other IndexedDB failure.
+ */
+export type CheckpointErrorKind = 'quota' | 'missing' | 'corrupt' | 'incompatible' | 'invalid' | 'storage';
+
+/** Every failure of the checkpoint API; `message` is written for the user. */
+export class CheckpointError extends Error {
+  readonly kind: CheckpointErrorKind;
+  constructor(kind: CheckpointErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CheckpointError';
+    this.kind = kind;
+  }
+}
