@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { STROKE_PARAMS, rasterStrokesCpu } from '../../src/core/kernels/rasterStrokesCpu';
 import { canvasDistance, rasterStrokes } from '../../src/core/kernels/rasterStrokes';
 import { lettersTarget } from '../../src/core/tasks/paint/targets';
+import { ImageInputError, imageFileToTarget } from '../../src/core/tasks/paint/image';
 
 /** Small deterministic generator so a failure can be replayed. */
 function lcg(seed: number) {
@@ -39,7 +40,7 @@ describe('raster_strokes.wgsl against its CPU twin', () => {
     for (const B of [1, 7, 32]) {
       it(`matches on random strokes, B=${B}, ${size}×${size}, three strokes deep`, async () => {
         const rand = lcg(1000 * size + B);
-        let expected = Float32Array.from({ length: B * size * size * 3 }, () => rand());
+        let expected: Float32Array = Float32Array.from({ length: B * size * size * 3 }, () => rand());
         let canvases = tf.tensor4d(expected, [B, size, size, 3]);
         for (let step = 0; step < 3; step++) {
           const strokes = randomStrokes(B, rand);
@@ -101,5 +102,30 @@ describe('letters target', () => {
     expect(dark).toBeGreaterThan(0.05);
     expect(dark).toBeLessThan(0.6);
     expect(() => lettersTarget('', size)).toThrow(/1 to 3 characters/);
+  });
+});
+
+describe('uploaded image decoding', () => {
+  it('decodes a PNG with createImageBitmap: crops the centre, shrinks it and puts transparency on white', async () => {
+    // 300×100: a blue centre square with a transparent left half, between two red side panels that the crop drops.
+    const canvas = new OffscreenCanvas(300, 100);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no 2D context');
+    ctx.fillStyle = '#ff0000';
+    ctx.fillRect(0, 0, 300, 100);
+    ctx.clearRect(100, 0, 50, 100);
+    ctx.fillStyle = '#0000ff';
+    ctx.fillRect(150, 0, 50, 100);
+    const target = await imageFileToTarget(await canvas.convertToBlob({ type: 'image/png' }), 32);
+    const at = (i: number, j: number) => Array.from(target.subarray((i * 32 + j) * 3, (i * 32 + j) * 3 + 3));
+    expect(at(16, 4)).toEqual([1, 1, 1]); // transparent → white, and no red from the side panels
+    expect(at(16, 28)).toEqual([0, 0, 1]);
+    expect(target.every((v) => v >= 0 && v <= 1)).toBe(true);
+  });
+
+  it('says so when an "image" cannot be decoded', async () => {
+    const broken = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])], { type: 'image/png' });
+    await expect(imageFileToTarget(broken, 32)).rejects.toThrow(ImageInputError);
+    await expect(imageFileToTarget(broken, 32)).rejects.toThrow(/could not be decoded/);
   });
 });
