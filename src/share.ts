@@ -180,7 +180,8 @@ function splitHash(text: string, notices: string[]): HashParts {
     const versioned = /^v(\d{1,6})\.(.*)$/s.exec(segment);
     if (versioned) {
       if (parts.payload) notices.push('The link holds more than one config; only the first was used.');
-      else parts.payload = { version: Number(versioned[1]), data: versioned[2] };
+      // Some apps percent-encode '$' or '+' when passing a link on; '%' is not in lz-string's alphabet, so decoding is safe.
+      else parts.payload = { version: Number(versioned[1]), data: safeDecodeURIComponent(versioned[2]) };
       continue;
     }
     const eq = segment.indexOf('=');

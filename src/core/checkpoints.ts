@@ -240,6 +240,12 @@ export const exportCheckpoint: CheckpointStorage['exportCheckpoint'] = (id) => s
 export const importCheckpoint: CheckpointStorage['importCheckpoint'] = (file, shapes) => storage().importCheckpoint(file, shapes);
 export const sweepOrphans: CheckpointStorage['sweepOrphans'] = (minAgeMs) => storage().sweepOrphans(minAgeMs);
 
+/** A file name for an exported checkpoint, e.g. "rewardlab-names-u1200-my-run.rlckpt". */
+export function exportFileName(meta: CheckpointMeta): string {
+  const slug = meta.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
+  return `rewardlab-${meta.task}-u${meta.update}${slug ? `-${slug}` : ''}.rlckpt`;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 /** Runs a storage call, turning its failure into a CheckpointError with a message for the user. */
@@ -260,13 +266,12 @@ function stateProblem(cp: NewCheckpoint): string | null {
   if (cp.createdAt !== undefined && (!Number.isSafeInteger(cp.createdAt) || cp.createdAt < 0)) return 'createdAt must be a time in milliseconds';
   if (!Array.isArray(cp.rng) || !cp.rng.every(Number.isFinite)) return 'the RNG state must be a list of finite numbers';
   if (!Array.isArray(cp.metrics)) return 'the metrics history must be a list';
+  try {
+    JSON.stringify(cp.metrics); // it goes into the checksum and the export header as JSON
+  } catch {
+    return 'the metrics history must be plain JSON data';
+  }
   return null;
-}
-
-/** A file name for an exported checkpoint, e.g. "rewardlab-names-u1200-my-run.rlckpt". */
-export function exportFileName(meta: CheckpointMeta): string {
-  const slug = meta.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
-  return `rewardlab-${meta.task}-u${meta.update}${slug ? `-${slug}` : ''}.rlckpt`;
 }
 
 function isQuotaError(err: unknown): boolean {

@@ -113,13 +113,15 @@ describe('checkpoint round trip', () => {
     expect(Array.from(w.data)).toEqual(Array.from(view.data));
   });
 
-  it('refuses to save tensors whose data does not match their shape or dtype', async () => {
+  it('refuses to save inconsistent tensors or state that could not be exported', async () => {
     const { storage, store } = freshStorage();
     const before = await snapshot(store);
     const wrongLength = sampleCheckpoint(1, { weights: [{ name: 'w', shape: [3, 3], dtype: 'float32', data: new Float32Array(8) }] });
     expect((await rejection(storage.saveCheckpoint(wrongLength))).kind).toBe('invalid');
     const wrongType = sampleCheckpoint(1, { weights: [{ name: 'w', shape: [2], dtype: 'int32', data: new Float32Array(2) as never }] });
     expect((await rejection(storage.saveCheckpoint(wrongType))).message).toMatch(/dtype/);
+    expect((await rejection(storage.saveCheckpoint(sampleCheckpoint(1, { update: 2.5 })))).message).toMatch(/update count/);
+    expect((await rejection(storage.saveCheckpoint(sampleCheckpoint(1, { metrics: [{ n: 1n }] })))).message).toMatch(/plain JSON/);
     expect(await snapshot(store)).toEqual(before);
   });
 });

@@ -87,6 +87,14 @@ describe('encodeConfig / decodeHash round trip', () => {
     expect(decoded.error).toBeNull();
   });
 
+  it('reads a link whose $ and + were percent-encoded on the way', () => {
+    const config = valid({ seed: 99_999, learningRate: 0.000123, rewards: [{ id: 'contains', weight: -2.5, params: { substring: 'ell' } }] });
+    const hash = encodeConfig(config);
+    const mangled = hash.replace(/\$/g, '%24').replace(/\+/g, '%2B');
+    expect(mangled).not.toBe(hash);
+    expect(decodeHash(mangled).config).toEqual(config);
+  });
+
   it('starts with the version and uses only URL-safe characters', () => {
     const hash = encodeConfig(PRESETS[1].config, { hide: ['rewards'] });
     expect(hash.startsWith('v1.')).toBe(true);
