@@ -5,6 +5,9 @@ import { STROKE_PARAMS, rasterStrokesCpu } from '../../src/core/kernels/rasterSt
 import { canvasDistance, rasterStrokes } from '../../src/core/kernels/rasterStrokes';
 import { lettersTarget } from '../../src/core/tasks/paint/targets';
 import { ImageInputError, imageFileToTarget } from '../../src/core/tasks/paint/image';
+import { paintEpisode } from '../../src/core/tasks/paint/episode';
+import { proceduralTarget } from '../../src/core/tasks/paint/targets';
+import { canvasDistanceCpu } from '../../src/core/kernels/rasterStrokesCpu';
 
 /** Small deterministic generator so a failure can be replayed. */
 function lcg(seed: number) {
@@ -87,6 +90,33 @@ describe('raster_strokes.wgsl against its CPU twin', () => {
     const values = await d.data();
     d.dispose();
     expect(values.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('a painting episode on WebGPU', () => {
+  it('records the same distances as the CPU twin and leaks no tensors', async () => {
+    expect(await tf.setBackend('webgpu')).toBe(true);
+    const [B, K, size] = [8, 5, 32];
+    const targetData = proceduralTarget('smiley', size);
+    const strokeData = randomStrokes(B * K, lcg(99)); // [B·K, P] read as [B, K, P]
+    const before = tf.memory().numTensors;
+    const target = tf.tensor3d(targetData, [size, size, 3]);
+    const strokes = tf.tensor3d(strokeData, [B, K, STROKE_PARAMS]);
+    const { canvases, batch } = await paintEpisode(target, strokes);
+    let expected: Float32Array = new Float32Array(B * size * size * 3).fill(1);
+    let err = 0;
+    for (let t = 0; t <= K; t++) {
+      if (t > 0) {
+        const step = new Float32Array(B * STROKE_PARAMS);
+        for (let b = 0; b < B; b++) step.set(strokeData.subarray((b * K + t - 1) * STROKE_PARAMS, (b * K + t) * STROKE_PARAMS), b * STROKE_PARAMS);
+        expected = rasterStrokesCpu(expected, step, B, size, size);
+      }
+      const d = canvasDistanceCpu(expected, targetData, B, 'l2');
+      for (let b = 0; b < B; b++) err = Math.max(err, Math.abs(batch.l2[b * (K + 1) + t] - d[b]));
+    }
+    expect(err).toBeLessThan(1e-5);
+    tf.dispose([canvases, target, strokes]);
     expect(tf.memory().numTensors).toBe(before);
   });
 });
