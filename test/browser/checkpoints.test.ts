@@ -335,3 +335,45 @@ describe('export and import', () => {
     expect(err.message).toMatch(/lack "head\/kernel"/);
   });
 });
+
+describe('inside a Worker', () => {
+  it('saves and loads from a module Worker, and the page sees the same checkpoint', async () => {
+    // A throwaway module Worker that imports the real module through the dev server, as the trainer Worker will.
+    const moduleUrl = new URL('/src/core/checkpoints.ts', location.origin).href;
+    const dbName = `rewardlab-test-worker-${Date.now()}`;
+    const source = `
+      import { createStore } from ${JSON.stringify(new URL('/node_modules/idb-keyval/dist/index.js', location.origin).href)};
+      const m = await import(${JSON.stringify(moduleUrl)});
+      const storage = m.openCheckpointStorage({ store: createStore(${JSON.stringify(dbName)}, 'checkpoints') });
+      onmessage = async (e) => {
+        try {
+          const meta = await storage.saveCheckpoint(e.data);
+          const loaded = await storage.loadCheckpoint(meta.id);
+          postMessage({ meta, checksum: loaded.checksum, first: Array.from(loaded.weights[0].data.slice(0, 8)) });
+        } catch (err) {
+          postMessage({ error: String(err) });
+        }
+      };
+      postMessage('ready');`;
+    const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })), { type: 'module' });
+    const next = () =>
+      new Promise<any>((resolve, reject) => {
+        worker.onmessage = (e) => resolve(e.data);
+        worker.onerror = (e) => reject(new Error(`worker failed: ${e.message}`));
+      });
+    try {
+      expect(await next()).toBe('ready');
+      const cp = sampleCheckpoint(7);
+      const reply = next();
+      worker.postMessage(cp);
+      const result = await reply;
+      expect(result.error).toBeUndefined();
+      expect(result.meta.update).toBe(700);
+      expect(result.first).toEqual(Array.from(cp.weights[0].data.slice(0, 8)));
+      const page = openCheckpointStorage({ store: createStore(dbName, 'checkpoints') });
+      expect((await page.loadCheckpoint(result.meta.id)).checksum).toBe(result.checksum);
+    } finally {
+      worker.terminate();
+    }
+  });
+});
