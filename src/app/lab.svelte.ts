@@ -1,0 +1,166 @@
+// The page's state and actions in one place: it owns the Worker client, turns Worker events into state, and turns
+// panel edits into `configure` / `setRewardWeights` calls. Components read it and call its methods; nothing else.
+import type { BackendInfo, ConfigureResult, RunState, SampleView, WorkerEvent } from '../core/protocol';
+import { ExperimentState } from './experiment.svelte';
+import { MetricsHistory } from './history.svelte';
+import { throttle } from './throttle';
+import { backendFromQuery, createTrainerClient, initTrainer, type TrainerClient } from './trainerClient';
+
+export interface Banner {
+  message: string;
+  hint: string;
+}
+
+/** Weight slider moves reach the Worker at most this often; the last value always arrives. */
+const WEIGHT_SEND_INTERVAL_MS = 100;
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export class Lab {
+  readonly experiment = new ExperimentState();
+  readonly history = new MetricsHistory();
+  samples: SampleView[] = $state.raw([]);
+  samplesUpdate = $state(0);
+  runState: RunState = $state('starting');
+  statusMessage = $state('Starting the training Worker');
+  /** 0..1 while pretraining a prior, else null. */
+  progress: number | null = $state(null);
+  backend: BackendInfo | null = $state.raw(null);
+  banner: Banner | null = $state(null);
+
+  readonly canTrain = $derived(['ready', 'paused', 'faulted'].includes(this.runState));
+  readonly canPause = $derived(this.runState === 'training');
+  readonly canStep = $derived(this.canTrain);
+  readonly canReset = $derived(this.runState !== 'starting' && this.runState !== 'loading-prior' && this.runState !== 'pretraining');
+
+  private client: TrainerClient | null = null;
+  /** Config calls are chained so their answers apply in the order the edits were made. */
+  private configChain: Promise<unknown> = Promise.resolve();
+  private readonly sendWeights = throttle((weights: Record<string, number>) => {
+    const api = this.client?.api;
+    if (!api) return;
+    api.setRewardWeights(weights).catch((err) => this.showError(message(err), 'The weight was not applied; try again.'));
+  }, WEIGHT_SEND_INTERVAL_MS);
+
+  /** Creates the Worker, starts its backend and sends the first config. */
+  async connect(search = location.search): Promise<void> {
+    const request = backendFromQuery(search);
+    if (request.problem) this.showError(request.problem, 'Starting with the automatic choice (WebGPU first) instead.');
+    try {
+      this.client = createTrainerClient();
+      this.backend = await initTrainer(this.client, (events) => this.receive(events), request);
+    } catch (err) {
+      this.runState = 'faulted';
+      this.statusMessage = 'The training Worker could not start';
+      this.showError(message(err), 'This browser may lack WebGPU, WebGL and WebAssembly; try a current Chrome, Edge or Firefox.');
+      return;
+    }
+    this.applyConfig();
+  }
+
+  disconnect(): void {
+    this.sendWeights.cancel();
+    this.client?.dispose();
+    this.client = null;
+  }
+
+  /** Checks the draft; if valid, sends it. A refused draft leaves the previous config in force. */
+  applyConfig(): void {
+    const checked = this.experiment.check();
+    if (!checked.ok) return;
+    const api = this.client?.api;
+    if (!api) return;
+    const config = checked.config;
+    this.sendWeights.flush();
+    this.configChain = this.configChain
+      .then((): Promise<ConfigureResult> => api.configure(config))
+      .then((result) => {
+        if (!result.ok) {
+          this.experiment.refuse(result.errors);
+          return;
+        }
+        this.experiment.accept(config);
+        if (result.restarted) this.clearRun();
+      })
+      .catch((err) => this.showError(`The settings were not applied: ${message(err)}`, 'The previous settings stay in force.'));
+  }
+
+  /** A weight slider moved: live, throttled, without rebuilding anything. */
+  setWeight(index: number, weight: number): void {
+    const reward = this.experiment.draft.rewards[index];
+    if (!reward) return;
+    reward.weight = weight;
+    if (!this.experiment.checkWeight(index)) return;
+    this.experiment.acceptWeight(reward.id, weight);
+    const weights = Object.fromEntries(this.experiment.applied.rewards.map((r) => [r.id, r.weight]));
+    this.sendWeights(weights);
+  }
+
+  addTerm(id: string): void {
+    this.experiment.addTerm(id);
+    this.applyConfig();
+  }
+
+  removeTerm(index: number): void {
+    this.experiment.removeTerm(index);
+    this.applyConfig();
+  }
+
+  train(): void {
+    this.command('start', (api) => api.start());
+  }
+
+  pause(): void {
+    this.command('pause', (api) => api.pause());
+  }
+
+  step(): void {
+    this.command('step', (api) => api.step(1));
+  }
+
+  reset(): void {
+    this.command('reset', (api) => api.reset().then(() => this.clearRun()));
+  }
+
+  dismissBanner(): void {
+    this.banner = null;
+  }
+
+  private command(name: string, run: (api: TrainerClient['api']) => Promise<void>): void {
+    const api = this.client?.api;
+    if (!api) return;
+    run(api).catch((err) => this.showError(`${name} failed: ${message(err)}`, 'Reset the run; if it happens again, reload the page.'));
+  }
+
+  private clearRun(): void {
+    this.history.clear();
+    this.samples = [];
+    this.samplesUpdate = 0;
+  }
+
+  private showError(text: string, hint: string): void {
+    this.banner = { message: text, hint };
+  }
+
+  private receive(events: WorkerEvent[]): void {
+    for (const event of events) {
+      switch (event.type) {
+        case 'metrics':
+          this.history.push(event.metrics);
+          break;
+        case 'samples':
+          this.samples = event.samples;
+          this.samplesUpdate = event.update;
+          break;
+        case 'status':
+          this.runState = event.state;
+          this.statusMessage = event.message;
+          this.progress = event.state === 'pretraining' ? (event.progress ?? null) : null;
+          break;
+        case 'error':
+          this.showError(event.message, event.hint);
+          break;
+      }
+    }
+  }
+}
