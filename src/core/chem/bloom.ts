@@ -38,20 +38,16 @@ export function murmur3(bytes: Uint8Array, seed: number): number {
     h = rotl32(h, 13);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
-  let k = 0;
-  switch (bytes.length & 3) {
-    case 3:
-      k ^= bytes[blocks + 2] << 16;
-    // falls through
-    case 2:
-      k ^= bytes[blocks + 1] << 8;
-    // falls through
-    case 1:
-      k ^= bytes[blocks];
-      k = Math.imul(k, c1);
-      k = rotl32(k, 15);
-      k = Math.imul(k, c2);
-      h ^= k;
+  const tail = bytes.length & 3;
+  if (tail > 0) {
+    let k = 0;
+    if (tail === 3) k ^= bytes[blocks + 2] << 16;
+    if (tail >= 2) k ^= bytes[blocks + 1] << 8;
+    k ^= bytes[blocks];
+    k = Math.imul(k, c1);
+    k = rotl32(k, 15);
+    k = Math.imul(k, c2);
+    h ^= k;
   }
   h ^= bytes.length;
   h ^= h >>> 16;
