@@ -10,14 +10,16 @@ fn curvePoint(p0 : vec2<f32>, p1 : vec2<f32>, p2 : vec2<f32>, t : f32) -> vec2<f
   return u * u * p0 + 2.0 * u * t * p1 + t * t * p2;
 }
 
-fn distanceToSegment(q : vec2<f32>, a : vec2<f32>, b : vec2<f32>) -> f32 {
+// Squared: the minimum over segments is taken on squares, with one square root per pixel.
+fn squaredDistanceToSegment(q : vec2<f32>, a : vec2<f32>, b : vec2<f32>) -> f32 {
   let ab = b - a;
   let len2 = dot(ab, ab);
   var t = 0.0;
   if (len2 > 1e-12) {
     t = clamp(dot(q - a, ab) / len2, 0.0, 1.0);
   }
-  return length(q - (a + t * ab));
+  let r = q - (a + t * ab);
+  return dot(r, r);
 }
 
 fn strokeCoverage(b : i32, q : vec2<f32>, H : i32, W : i32) -> f32 {
@@ -36,14 +38,14 @@ fn strokeCoverage(b : i32, q : vec2<f32>, H : i32, W : i32) -> f32 {
   if (any(q < lo) || any(q > hi)) {
     return 0.0;
   }
-  var d = 1e30;
+  var d2 = 1e30;
   var segStart = p0;
   for (var k = 1; k <= SEGMENTS; k++) {
     let segEnd = curvePoint(p0, p1, p2, f32(k) / f32(SEGMENTS));
-    d = min(d, distanceToSegment(q, segStart, segEnd));
+    d2 = min(d2, squaredDistanceToSegment(q, segStart, segEnd));
     segStart = segEnd;
   }
-  return clamp(halfWidth - d + 0.5, 0.0, 1.0);
+  return clamp(halfWidth - sqrt(d2) + 0.5, 0.0, 1.0);
 }
 
 fn main(index : i32) {

@@ -36,14 +36,15 @@ function curvePolyline(s: ArrayLike<number>, o: number, H: number, W: number): F
   return pts;
 }
 
-function distanceToSegment(qx: number, qy: number, ax: number, ay: number, bx: number, by: number): number {
+/** Squared distance: the minimum over segments is taken on squares, with one square root per pixel. */
+function squaredDistanceToSegment(qx: number, qy: number, ax: number, ay: number, bx: number, by: number): number {
   const abx = bx - ax;
   const aby = by - ay;
   const len2 = abx * abx + aby * aby;
   const t = len2 > 1e-12 ? clamp01(((qx - ax) * abx + (qy - ay) * aby) / len2) : 0;
   const dx = qx - (ax + t * abx);
   const dy = qy - (ay + t * aby);
-  return Math.sqrt(dx * dx + dy * dy);
+  return dx * dx + dy * dy;
 }
 
 /**
@@ -72,11 +73,11 @@ export function rasterStrokesCpu(canvases: Float32Array, strokes: Float32Array, 
       const qy = i + 0.5;
       for (let j = jFrom; j <= jTo; j++) {
         const qx = j + 0.5;
-        let d = Infinity;
+        let d2 = Infinity;
         for (let k = 0; k < BEZIER_SEGMENTS; k++) {
-          d = Math.min(d, distanceToSegment(qx, qy, pts[2 * k], pts[2 * k + 1], pts[2 * k + 2], pts[2 * k + 3]));
+          d2 = Math.min(d2, squaredDistanceToSegment(qx, qy, pts[2 * k], pts[2 * k + 1], pts[2 * k + 2], pts[2 * k + 3]));
         }
-        const coverage = clamp01(half - d + 0.5);
+        const coverage = clamp01(half - Math.sqrt(d2) + 0.5);
         if (coverage === 0) continue;
         const p = ((b * H + i) * W + j) * 3;
         for (let c = 0; c < 3; c++) out[p + c] = canvases[p + c] * (1 - coverage) + colour[c] * coverage;
