@@ -21,7 +21,8 @@ export async function paintEpisode(
 ): Promise<{ canvases: tf.Tensor4D; batch: PaintBatch }> {
   const [B, K, P] = strokes.shape;
   if (P !== STROKE_PARAMS) throw new Error(`strokes must be [B, K, ${STROKE_PARAMS}], got [${strokes.shape}]`);
-  const [H, W] = target.shape;
+  const [H, W, C] = target.shape;
+  if (C !== 3) throw new Error(`target must be [H, W, 3], got [${target.shape}]`);
   let canvases = blankCanvases(B, H, W, background);
   const l2: tf.Tensor1D[] = [canvasDistance(canvases, target, 'l2')];
   const l1: tf.Tensor1D[] = [canvasDistance(canvases, target, 'l1')];
