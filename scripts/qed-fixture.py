@@ -19,6 +19,12 @@ from rdkit.Chem import QED, Crippen, MolSurf
 from rdkit.Chem import rdMolDescriptors as rdmd
 from rdkit.Chem.Scaffolds import MurckoScaffold
 
+# rdMolDescriptors.CalcNumHBA's pattern after RDKit fixed issue #8997 (Dec 2025: a neutral aromatic N counts only with two
+# connections, so N-alkyl pyrroles and pyridones lose an acceptor). RDKit.js 2026.09's NumHBA uses it; RDKit 2022.09 does
+# not, so the fixture records both counts ('hba' from this RDKit, 'hbaCurrent' with the newer pattern).
+HBA_CURRENT = Chem.MolFromSmarts(
+    '[$([O,S;H1;v2]-[!$(*=[O,N,P,S])]),$([O,S;H0;v2]),$([O,S;-]),$([N;v3;!$(N-*=!@[O,N,P,S])]),$([nH0X2,o,s;+0])]')
+
 CLASSIC_DRUGS = {
     'aspirin': 'CC(=O)Oc1ccccc1C(=O)O',
     'caffeine': 'Cn1c(=O)c2c(ncn2C)n(C)c1=O',
@@ -56,6 +62,7 @@ def record(name, smiles):
         'tpsa': MolSurf.TPSA(mol),
         'hbd': rdmd.CalcNumHBD(mol),
         'hba': rdmd.CalcNumHBA(mol),
+        'hbaCurrent': len(mol.GetSubstructMatches(HBA_CURRENT)),
         'rings': rdmd.CalcNumRings(mol),
         'rotatableBonds': rdmd.CalcNumRotatableBonds(mol, rdmd.NumRotatableBondsOptions.Strict),
         'scaffold': scaffold,

@@ -1,3 +1,4 @@
+/// <reference types="node" />
 // QED against RDKit's own implementation (Python RDKit, fixture written by scripts/qed-fixture.py).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

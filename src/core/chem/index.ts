@@ -26,7 +26,7 @@ export interface Descriptors {
   tpsa: number;
   /** H-bond donors (RDKit NumHBD). */
   hbd: number;
-  /** H-bond acceptors (RDKit NumHBA). */
+  /** H-bond acceptors (RDKit NumHBA; since RDKit's fix of issue #8997 a neutral aromatic N counts only with 2 connections). */
   hba: number;
   /** Lipinski's donor count: N-H and O-H. */
   lipinskiHbd: number;
@@ -103,6 +103,7 @@ export class Chem {
   private readonly scaffoldCache = new Lru<string | null>(4096);
   /** Compiled user SMARTS; an evicted query's molecule is freed. */
   private readonly queries = new Lru<JSMol | null>(64, (q) => q?.delete());
+  private errorLog: ReturnType<RDKitModule['set_log_capture']> | undefined;
 
   constructor(readonly rdkit: RDKitModule) {}
 
@@ -169,7 +170,7 @@ export class Chem {
    */
   hasSubstructure(smiles: string, smarts: string): boolean | null {
     const query = this.query(smarts);
-    if (!query) throw new Error(checkSmartsWith(this.rdkit, smarts) ?? `Invalid SMARTS "${smarts}"`);
+    if (!query) throw new Error(this.checkSmarts(smarts) ?? `Invalid SMARTS "${smarts}"`);
     return withMol(this.rdkit, smiles, INVALID, (mol) => {
       const match = mol.get_substruct_match(query);
       return match !== '{}' && match.includes('"atoms"');
@@ -199,7 +200,7 @@ export class Chem {
     if (s.length > MAX_QUERY_LENGTH) return `The SMILES is too long (${s.length} characters; at most ${MAX_QUERY_LENGTH}).`;
     if (/\s/.test(s)) return 'A SMILES has no spaces: enter a single molecule.';
     if (/[{}]/.test(s)) return 'A SMILES has no braces { }.';
-    const log = this.rdkit.set_log_capture('rdApp.error');
+    const log = this.errorLogCapture();
     log?.clear_buffer();
     const mol = parseSmiles(this.rdkit, s);
     const detail = log ? summariseLog(log.get_buffer()) : '';
@@ -214,7 +215,13 @@ export class Chem {
 
   /** A user-facing message when the SMARTS cannot be used, or null when RDKit accepts it. */
   checkSmarts(smarts: string): string | null {
-    return checkSmartsWith(this.rdkit, smarts);
+    return checkSmartsWith(this.rdkit, smarts, this.errorLogCapture());
+  }
+
+  /** RDKit's error log captured into a buffer (created once: RDKit allows one capture per log). */
+  private errorLogCapture(): ReturnType<RDKitModule['set_log_capture']> {
+    if (this.errorLog === undefined) this.errorLog = this.rdkit.set_log_capture('rdApp.error');
+    return this.errorLog;
   }
 
   /** A compiled SMARTS query, cached (bounded) and kept alive while cached; null when the SMARTS is invalid. */
@@ -236,13 +243,12 @@ export class Chem {
   }
 }
 
-function checkSmartsWith(rdkit: RDKitModule, smarts: string): string | null {
+function checkSmartsWith(rdkit: RDKitModule, smarts: string, log: ReturnType<RDKitModule['set_log_capture']>): string | null {
   const s = smarts.trim();
   if (s.length === 0) return 'Enter a SMARTS pattern.';
   if (s.length > MAX_QUERY_LENGTH) return `The SMARTS is too long (${s.length} characters; at most ${MAX_QUERY_LENGTH}).`;
   if (/\s/.test(s)) return 'A SMARTS pattern has no spaces.';
   if (/[{}]/.test(s)) return 'A SMARTS pattern has no braces { }.';
-  const log = rdkit.set_log_capture('rdApp.error');
   log?.clear_buffer();
   let q: JSMol | null = null;
   try {
