@@ -82,6 +82,8 @@ function utf8Length(text: string): number {
 
 /** Characters a SMILES may contain (organic subset, bracket atoms, bonds, ring closures, stereo, charges). */
 const SMILES_CHARS = /^[A-Za-z0-9@+\-[\]()=#$:/\\.%*]+$/;
+/** Atoms that may be written without brackets (letters of the organic subset; Cl and Br are single tokens). */
+const ORGANIC_SUBSET = new Set(['B', 'C', 'N', 'O', 'P', 'S', 'F', 'I', 'b', 'c', 'n', 'o', 'p', 's']);
 const HEADER_NAMES = /^(smiles|canonical_smiles|isomeric_smiles|smi|mol|molecule|molecules|structure|smiles_string)$/i;
 
 /** A syntax-only check: the reason a string cannot be a SMILES, or null when it might be one. */
@@ -93,6 +95,7 @@ export function smilesSyntaxProblem(s: string, maxTokens = 128): string | null {
   }
   let depth = 0;
   for (const token of tokenizeSmiles(s)) {
+    if (/^[A-Za-z]$/.test(token) && !ORGANIC_SUBSET.has(token)) return `"${token}" is not an atom symbol outside brackets`;
     if (token === '[') return 'unclosed "["';
     if (token === ']') return 'unmatched "]"';
     if (token === '(') depth++;
