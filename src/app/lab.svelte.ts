@@ -55,6 +55,7 @@ export class Lab {
       this.showError(message(err), 'This browser may lack WebGPU, WebGL and WebAssembly; try a current Chrome, Edge or Firefox.');
       return;
     }
+    if (this.runState === 'starting') this.statusMessage = `Backend ${this.backend.name} started; preparing the run`;
     this.applyConfig();
   }
 
@@ -92,7 +93,8 @@ export class Lab {
     reward.weight = weight;
     if (!this.experiment.checkWeight(index)) return;
     this.experiment.acceptWeight(reward.id, weight);
-    const weights = Object.fromEntries(this.experiment.applied.rewards.map((r) => [r.id, r.weight]));
+    // The draft's weights, so a term whose configure is still on its way keeps the weight just set.
+    const weights = Object.fromEntries(this.experiment.draft.rewards.filter((r) => Number.isFinite(r.weight)).map((r) => [r.id, r.weight]));
     this.sendWeights(weights);
   }
 
