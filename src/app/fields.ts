@@ -36,8 +36,12 @@ const number = (
   extra: Partial<NumberFieldSpec> = {},
 ): NumberFieldSpec => ({ kind: 'number', path, label, hint, min: bound.min, max: bound.max, step, integer: Number.isInteger(step), ...extra });
 
-const TASK_LABELS: Record<(typeof TASKS)[number], string> = { names: 'Names: a character GRU pretrained on English first names' };
-const ALGORITHM_LABELS: Record<(typeof ALGORITHMS)[number], string> = { reinforce: 'REINFORCE (policy gradient)' };
+const TASK_LABELS: Record<(typeof TASKS)[number], string> = { names: 'Names' };
+/** What each task generates, shown under the task picker. */
+export const TASK_DESCRIPTIONS: Record<(typeof TASKS)[number], string> = {
+  names: 'A character-level GRU pretrained on English first names writes one name per sample. That pretrained model is the prior.',
+};
+const ALGORITHM_LABELS: Record<(typeof ALGORITHMS)[number], string> = { reinforce: 'REINFORCE' };
 const BASELINE_LABELS: Record<(typeof BASELINES)[number], string> = {
   mean: 'Batch mean',
   ema: 'Moving average of past batches',
@@ -47,7 +51,7 @@ export const TASK_FIELD: ChoiceFieldSpec = {
   kind: 'choice',
   path: 'task',
   label: 'Task',
-  hint: 'What the model generates. The prior is the model before any reward.',
+  hint: 'What the model generates.', // replaced by the chosen task's description in the panel
   options: TASKS.map((t) => ({ value: t, label: TASK_LABELS[t] })),
 };
 
@@ -56,7 +60,7 @@ export const ALGORITHM_FIELDS: readonly FieldSpec[] = [
     kind: 'choice',
     path: 'algorithm.name',
     label: 'Algorithm',
-    hint: 'How rewards become gradient steps.',
+    hint: 'How rewards become gradient steps. REINFORCE: raise the log-probability of samples in proportion to their advantage.',
     options: ALGORITHMS.map((a) => ({ value: a, label: ALGORITHM_LABELS[a] })),
   },
   number('learningRate', BOUNDS.learningRate, 'Learning rate', 'Adam step size. Too large and the run diverges.', 'any'),
