@@ -6,16 +6,17 @@ import advantagesWgsl from '../../../shaders/advantages.wgsl?raw';
 import type { AdvantageOptions, AdvantageResult } from './index';
 
 export const ADVANTAGES_KERNEL = 'RewardLabAdvantages';
-const WORKGROUP_SIZE = 256;
+const WORKGROUP_SIZE = 64;
 
-// One workgroup for the whole batch (normalisation is a workgroup reduction); each invocation scans rows.
-function advantagesProgram(batch: number, steps: number): WebGPUProgram {
+// Each invocation scans whole rows. Normalised advantages need the whole batch in one workgroup (the statistics
+// are a workgroup reduction); everything else spreads rows over as many workgroups as it takes.
+function advantagesProgram(batch: number, steps: number, singleWorkgroup: boolean): WebGPUProgram {
   return {
     variableNames: ['rewards', 'values', 'mask'],
     outputShape: [batch, steps],
     shaderKey: `rewardlab_advantages_${WORKGROUP_SIZE}`,
     dispatchLayout: { x: [0, 1] },
-    dispatch: [1, 1, 1],
+    dispatch: [singleWorkgroup ? 1 : Math.ceil(batch / WORKGROUP_SIZE), 1, 1],
     workgroupSize: [WORKGROUP_SIZE, 1, 1],
     uniforms: 'gamma : f32, lambda : f32, normalize : i32, outputReturns : i32,',
     getUserCode: () => `const WORKGROUP_SIZE : u32 = ${WORKGROUP_SIZE}u;\n${advantagesWgsl}`,
@@ -28,7 +29,7 @@ const advantagesKernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { gamma, lambda, normalize } = attrs as unknown as AdvantageOptions;
   const [batch, steps] = rewards.shape;
   const run = (outputReturns: boolean) =>
-    gpu.runWebGPUProgram(advantagesProgram(batch, steps), [rewards, values, mask], 'float32', [
+    gpu.runWebGPUProgram(advantagesProgram(batch, steps, normalize && !outputReturns), [rewards, values, mask], 'float32', [
       { type: 'float32', data: [gamma] },
       { type: 'float32', data: [lambda] },
       { type: 'int32', data: [normalize ? 1 : 0] },
