@@ -60,7 +60,7 @@ export const ALGORITHM_FIELDS: readonly FieldSpec[] = [
     kind: 'choice',
     path: 'algorithm.name',
     label: 'Algorithm',
-    hint: 'How rewards become gradient steps. REINFORCE: raise the log-probability of samples in proportion to their advantage.',
+    hint: 'REINFORCE: make each sample more likely in proportion to its reward minus the baseline.',
     options: ALGORITHMS.map((a) => ({ value: a, label: ALGORITHM_LABELS[a] })),
   },
   number('learningRate', BOUNDS.learningRate, 'Learning rate', 'Adam step size. Too large and the run diverges.', 'any'),
