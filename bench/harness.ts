@@ -39,17 +39,35 @@ function quantile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
 }
 
-/** Times `run` (which must include whatever waits for the work to finish) after `warmup` untimed calls. */
-export async function measure(run: () => Promise<void>, { warmup = 3, repeats = 15 }: MeasureOptions = {}): Promise<Figure> {
-  for (let i = 0; i < warmup; i++) await run();
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = performance.now();
-    await run();
-    times.push(performance.now() - start);
+function summarize(times: number[]): Figure {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { median_ms: quantile(sorted, 0.5), p25_ms: quantile(sorted, 0.25), p75_ms: quantile(sorted, 0.75), min_ms: sorted[0], runs: sorted.length };
+}
+
+/**
+ * Times each variant (each run must include whatever waits for its work to finish), after `warmup` untimed
+ * rounds. Variants take turns within every round, so a noisy, shared machine slows them all alike and the
+ * ratios stay meaningful even when the absolute times drift.
+ */
+export async function measureInTurns<K extends string>(
+  variants: Record<K, () => Promise<void>>,
+  { warmup = 3, repeats = 15 }: MeasureOptions = {},
+): Promise<Record<K, Figure>> {
+  const names = Object.keys(variants) as K[];
+  const times = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let round = 0; round < warmup + repeats; round++) {
+    for (const name of names) {
+      const start = performance.now();
+      await variants[name]();
+      if (round >= warmup) times[name].push(performance.now() - start);
+    }
   }
-  times.sort((a, b) => a - b);
-  return { median_ms: quantile(times, 0.5), p25_ms: quantile(times, 0.25), p75_ms: quantile(times, 0.75), min_ms: times[0], runs: repeats };
+  return Object.fromEntries(names.map((n) => [n, summarize(times[n])])) as Record<K, Figure>;
+}
+
+/** Times one function the same way. */
+export async function measure(run: () => Promise<void>, options: MeasureOptions = {}): Promise<Figure> {
+  return (await measureInTurns({ run }, options)).run;
 }
 
 export function compare(workload: string, phase: string, backend: string, ours: Figure, naive: Figure, method: string, notes?: string): BenchResult {

@@ -5,7 +5,7 @@
 // Our figures and (a) wait for the GPU to finish without reading anything back (submit + onSubmittedWorkDone).
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { compare, measure, type Report } from '../harness';
+import { compare, measureInTurns, type Report } from '../harness';
 import { computeAdvantages, sampleCategorical } from '../../src/core/kernels/index';
 
 const TEMPERATURE = 1;
@@ -95,19 +95,21 @@ function gaeLoop(rewards: Float32Array, values: Float32Array, mask: Float32Array
 async function samplerFigures(report: Report, rows: number, vocab: number): Promise<void> {
   const logits = tf.randomNormal([rows, vocab]) as tf.Tensor2D;
   let counter = 0;
-  const ours = await measure(async () => {
-    const out = sampleCategorical(logits, { temperature: TEMPERATURE, seed: 1, counter: counter++ });
-    await gpuIdle();
-    tf.dispose([out.tokens, out.logProbs, out.entropy]);
-  });
-  const multinomial = await measure(async () => {
-    const out = stockSample(logits);
-    await gpuIdle();
-    tf.dispose(out);
-  });
-  const readback = await measure(async () => {
-    const out = await readbackSample(logits);
-    tf.dispose(out);
+  const { ours, multinomial, readback } = await measureInTurns({
+    ours: async () => {
+      const out = sampleCategorical(logits, { temperature: TEMPERATURE, seed: 1, counter: counter++ });
+      await gpuIdle();
+      tf.dispose([out.tokens, out.logProbs, out.entropy]);
+    },
+    multinomial: async () => {
+      const out = stockSample(logits);
+      await gpuIdle();
+      tf.dispose(out);
+    },
+    readback: async () => {
+      const out = await readbackSample(logits);
+      tf.dispose(out);
+    },
   });
   logits.dispose();
   const workload = `sample B=${rows} V=${vocab}`;
@@ -124,24 +126,26 @@ async function advantageFigures(report: Report, batch: number, steps: number): P
   // In training the inputs are fresh GPU tensors every update; tfjs caches what it has read back once, so each
   // run (ours and naive alike) starts from fresh copies made on the GPU.
   const fresh = () => tf.tidy(() => [tf.mul(rewards, 1), tf.mul(values, 1), tf.mul(mask, 1)] as tf.Tensor2D[]);
-  const ours = await measure(async () => {
-    const [r, v, m] = fresh();
-    const out = computeAdvantages(r, v, m, opts);
-    await gpuIdle();
-    tf.dispose([r, v, m, out.advantages, out.returns]);
-  });
-  const naive = await measure(async () => {
-    const inputs = fresh();
-    const [r, v, m] = (await Promise.all(inputs.map((t) => t.data()))) as Float32Array[];
-    tf.dispose(inputs);
-    const out = gaeLoop(r, v, m, batch, steps);
-    const gpu = tf.backend() as WebGPUBackend;
-    const advantages = tf.tensor2d(out.advantages, [batch, steps]);
-    const returns = tf.tensor2d(out.returns, [batch, steps]);
-    gpu.uploadToGPU(advantages.dataId);
-    gpu.uploadToGPU(returns.dataId);
-    await gpuIdle();
-    tf.dispose([advantages, returns]);
+  const { ours, naive } = await measureInTurns({
+    ours: async () => {
+      const [r, v, m] = fresh();
+      const out = computeAdvantages(r, v, m, opts);
+      await gpuIdle();
+      tf.dispose([r, v, m, out.advantages, out.returns]);
+    },
+    naive: async () => {
+      const inputs = fresh();
+      const [r, v, m] = (await Promise.all(inputs.map((t) => t.data()))) as Float32Array[];
+      tf.dispose(inputs);
+      const out = gaeLoop(r, v, m, batch, steps);
+      const gpu = tf.backend() as WebGPUBackend;
+      const advantages = tf.tensor2d(out.advantages, [batch, steps]);
+      const returns = tf.tensor2d(out.returns, [batch, steps]);
+      gpu.uploadToGPU(advantages.dataId);
+      gpu.uploadToGPU(returns.dataId);
+      await gpuIdle();
+      tf.dispose([advantages, returns]);
+    },
   });
   tf.dispose([rewards, values, mask]);
   const workload = `GAE B=${batch} T=${steps}`;

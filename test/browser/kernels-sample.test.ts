@@ -79,7 +79,9 @@ describe('sampleCategorical on WebGPU', () => {
   ];
   for (const [name, opts, vocab] of cases) {
     it(`agrees with the CPU twin token for token (${name})`, async () => {
-      const rows = 512;
+      // Float rounding differs (GPU f32 chunked sums vs CPU doubles), so a draw landing within ~1e-7 of a CDF
+      // boundary may flip: allow 0.1%, over enough rows for that allowance to mean something.
+      const rows = vocab > 256 ? 2048 : 4096;
       const logits = randomLogits(rows * vocab, vocab);
       const full = { ...opts, seed: 77, counter: 4096 * 3 + 5 };
       const gpu = await sampleGpu(logits, rows, vocab, full);

@@ -1,25 +1,49 @@
 // WebGPU path of computeAdvantages: shaders/advantages.wgsl as a registered tfjs kernel (tensor in, tensor out,
-// tracked by tf.tidy, no readback). Two dispatches of the same program: one writes advantages, one returns.
+// tracked by tf.tidy, no readback). Dispatches: returns, advantages, and when normalising, per-workgroup
+// moments, their merge (one invocation), then the normalisation itself. Barriers only where a workgroup reduces:
+// on software GPUs (SwiftShader) a barrier in a wide dispatch costs more than an extra dispatch.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import advantagesWgsl from '../../../shaders/advantages.wgsl?raw';
+
+// The file holds two programs: the scans and moments, then the barrier-free elementwise normalisation.
+const [scanSource, normaliseSource] = advantagesWgsl.split('//// program: normalise');
 import type { AdvantageOptions, AdvantageResult } from './index';
 
 export const ADVANTAGES_KERNEL = 'RewardLabAdvantages';
 const WORKGROUP_SIZE = 64;
 
-// Each invocation scans whole rows. Normalised advantages need the whole batch in one workgroup (the statistics
-// are a workgroup reduction); everything else spreads rows over as many workgroups as it takes.
-function advantagesProgram(batch: number, steps: number, singleWorkgroup: boolean): WebGPUProgram {
+const enum Phase {
+  Advantages = 0,
+  Returns = 1,
+  Moments = 2,
+  Finalise = 3,
+}
+
+// A fresh program object per call (runWebGPUProgram appends to shaderKey); all phases share one pipeline.
+function advantagesProgram(outputShape: number[], invocations: number): WebGPUProgram {
   return {
-    variableNames: ['rewards', 'values', 'mask'],
-    outputShape: [batch, steps],
+    variableNames: ['rewards', 'values', 'mask', 'raw', 'moments'],
+    outputShape,
     shaderKey: `rewardlab_advantages_${WORKGROUP_SIZE}`,
-    dispatchLayout: { x: [0, 1] },
-    dispatch: [singleWorkgroup ? 1 : Math.ceil(batch / WORKGROUP_SIZE), 1, 1],
+    dispatchLayout: { x: outputShape.map((_, i) => i) },
+    dispatch: [Math.ceil(invocations / WORKGROUP_SIZE), 1, 1],
     workgroupSize: [WORKGROUP_SIZE, 1, 1],
-    uniforms: 'gamma : f32, lambda : f32, normalize : i32, outputReturns : i32,',
-    getUserCode: () => `const WORKGROUP_SIZE : u32 = ${WORKGROUP_SIZE}u;\n${advantagesWgsl}`,
+    uniforms: 'gamma : f32, lambda : f32, phase : i32,',
+    getUserCode: () => `const WORKGROUP_SIZE : u32 = ${WORKGROUP_SIZE}u;\n${scanSource}`,
+  };
+}
+
+function normaliseProgram(batch: number, steps: number): WebGPUProgram {
+  return {
+    variableNames: ['raw', 'mask', 'meanAndInvStd'],
+    outputShape: [batch, steps],
+    shaderKey: 'rewardlab_advantages_normalise',
+    dispatchLayout: { x: [0, 1] },
+    dispatch: [Math.ceil((batch * steps) / WORKGROUP_SIZE), 1, 1],
+    workgroupSize: [WORKGROUP_SIZE, 1, 1],
+    size: true,
+    getUserCode: () => normaliseSource,
   };
 }
 
@@ -28,14 +52,21 @@ const advantagesKernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const { rewards, values, mask } = inputs as { rewards: tf.TensorInfo; values: tf.TensorInfo; mask: tf.TensorInfo };
   const { gamma, lambda, normalize } = attrs as unknown as AdvantageOptions;
   const [batch, steps] = rewards.shape;
-  const run = (outputReturns: boolean) =>
-    gpu.runWebGPUProgram(advantagesProgram(batch, steps, normalize && !outputReturns), [rewards, values, mask], 'float32', [
+  // Unused inputs of a phase are bound to `mask`: every binding must exist, the phase ignores it.
+  const run = (phase: Phase, outputShape: number[], invocations: number, raw: tf.TensorInfo = mask, moments: tf.TensorInfo = mask) =>
+    gpu.runWebGPUProgram(advantagesProgram(outputShape, invocations), [rewards, values, mask, raw, moments], 'float32', [
       { type: 'float32', data: [gamma] },
       { type: 'float32', data: [lambda] },
-      { type: 'int32', data: [normalize ? 1 : 0] },
-      { type: 'int32', data: [outputReturns ? 1 : 0] },
+      { type: 'int32', data: [phase] },
     ]);
-  return [run(false), run(true)];
+  const returns = run(Phase.Returns, [batch, steps], batch);
+  const raw = run(Phase.Advantages, [batch, steps], batch);
+  if (!normalize) return [raw, returns];
+  const moments = run(Phase.Moments, [Math.ceil(batch / WORKGROUP_SIZE), 3], batch, raw);
+  const meanAndInvStd = run(Phase.Finalise, [1, 2], 1, mask, moments);
+  const advantages = gpu.runWebGPUProgram(normaliseProgram(batch, steps), [raw, mask, meanAndInvStd], 'float32');
+  for (const intermediate of [raw, moments, meanAndInvStd]) gpu.disposeData(intermediate.dataId);
+  return [advantages, returns];
 };
 
 function ensureKernelRegistered(): void {
