@@ -76,14 +76,21 @@ export async function parsePrior(manifestJson: unknown, bin: ArrayBuffer): Promi
   return { manifest, values };
 }
 
+/** The list of shipped priors, so a missing size is known without a request that fails (and logs) in the browser. */
+export async function fetchPriorIndex(baseUrl: string): Promise<string[]> {
+  const res = await fetch(new URL('priors/index.json', baseUrl));
+  if (!res.ok || !(res.headers.get('content-type') ?? '').includes('json')) return [];
+  const index: unknown = await res.json();
+  const stems = (index as { priors?: unknown }).priors;
+  return Array.isArray(stems) ? stems.filter((s): s is string => typeof s === 'string') : [];
+}
+
 /** Fetches a shipped prior; resolves null when none exists for this size (the caller then pretrains). */
 export async function fetchPrior(baseUrl: string, stem: string): Promise<Prior | null> {
-  const manifestUrl = new URL(`priors/${stem}.json`, baseUrl);
-  const res = await fetch(manifestUrl);
-  if (res.status === 404 || !(res.headers.get('content-type') ?? '').includes('json')) return null;
-  if (!res.ok) throw new Error(`Could not load the prior ${stem}: HTTP ${res.status}`);
-  const manifest = await res.json();
+  if (!(await fetchPriorIndex(baseUrl)).includes(stem)) return null;
+  const manifest = await fetch(new URL(`priors/${stem}.json`, baseUrl));
+  if (!manifest.ok) throw new Error(`Could not load the prior ${stem}.json: HTTP ${manifest.status}`);
   const bin = await fetch(new URL(`priors/${stem}.bin`, baseUrl));
   if (!bin.ok) throw new Error(`Could not load the prior weights ${stem}.bin: HTTP ${bin.status}`);
-  return parsePrior(manifest, await bin.arrayBuffer());
+  return parsePrior(await manifest.json(), await bin.arrayBuffer());
 }

@@ -165,9 +165,11 @@ export class SequenceTrainer {
       advantages.dispose();
       const [lossValue, entropyValue, normValue] = await Promise.all([loss.data(), entropy.data(), norm.data()]).then((xs) => xs.map((x) => x[0]));
       if (![lossValue, entropyValue, normValue].every(Number.isFinite)) {
+        const culprits = await nonFiniteNames(grads);
         tf.dispose([loss, entropy, norm, ...Object.values(grads)]);
+        const what = !Number.isFinite(lossValue) ? 'loss' : !Number.isFinite(entropyValue) ? 'entropy' : `gradient (${culprits.join(', ')})`;
         throw new TrainingFault(
-          `Update ${this.updates + 1} was rejected: its ${Number.isFinite(lossValue) ? 'gradient' : 'loss'} is NaN or infinite. The weights from before it are kept.`,
+          `Update ${this.updates + 1} was rejected: its ${what} is NaN or infinite. The weights from before it are kept.`,
           'Lower the learning rate (or the reward weights) and press Train again.',
         );
       }
@@ -239,6 +241,15 @@ export class SequenceTrainer {
     this.policy.dispose();
     this.prior.dispose();
   }
+}
+
+/** Names of the tensors holding a NaN or infinite value (read back only when an update is being rejected). */
+async function nonFiniteNames(tensors: tf.NamedTensorMap): Promise<string[]> {
+  const names: string[] = [];
+  for (const [name, t] of Object.entries(tensors)) {
+    if (!(await t.data()).every(Number.isFinite)) names.push(name.split('/')[1] ?? name);
+  }
+  return names;
 }
 
 function mean(x: ArrayLike<number>): number {

@@ -1,0 +1,18 @@
+// The training Worker: the only place where the page (Comlink) meets tfjs. All logic lives in core/session.
+import * as Comlink from 'comlink';
+import type { EventListener, InitOptions, TrainerApi } from '../core/protocol';
+import { TrainingSession } from '../core/session';
+
+const session = new TrainingSession();
+
+const api: TrainerApi = {
+  init: (listener: EventListener, options: InitOptions) => session.init(listener, options),
+  configure: (config) => session.configure(config),
+  start: () => session.start(),
+  pause: () => session.pause(),
+  step: (n) => session.step(n),
+  reset: () => session.reset(),
+  setRewardWeights: (weights) => session.setRewardWeights(weights),
+};
+
+Comlink.expose(api);
