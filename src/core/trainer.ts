@@ -6,7 +6,8 @@ import { makeBaseline, type Baseline } from './algorithms/baselines';
 import { reinforceLoss } from './algorithms/reinforce';
 import { BOUNDS, type ExperimentConfig } from './config';
 import { computeAdvantages } from './kernels';
-import { CharGru } from './models/charGru';
+import type { SerializedTensor } from './checkpoints/types';
+import { CharGru, WEIGHT_NAMES, weightShapes } from './models/charGru';
 import { composeRewards, contextNeeds } from './rewards/composite';
 import { sampleSequences } from './rollout';
 import { shiftRight, tokenEntropy, tokenLogProbs } from './sequences';
@@ -55,6 +56,15 @@ export class TrainingFault extends Error {
     super(message);
     this.name = 'TrainingFault';
   }
+}
+
+/** Everything needed to continue a run exactly where it stopped (the sampler is keyed by seed and update count). */
+export interface TrainerState {
+  updates: number;
+  weights: SerializedTensor[];
+  optimizer: SerializedTensor[];
+  /** Baseline state words. */
+  rng: number[];
 }
 
 /** Sampler counters per update: step t of update u uses u · STRIDE + t (maxLength ≤ STRIDE). */
@@ -234,6 +244,36 @@ export class SequenceTrainer {
       this.optimizer.applyGradients(Object.entries(grads).map(([name, g]) => ({ name, tensor: tf.mul(g, scale) })));
     });
     tf.dispose(Object.values(grads));
+  }
+
+  async exportState(): Promise<TrainerState> {
+    const values = await this.policy.readValues();
+    const shapes = weightShapes(this.policy.size);
+    const weights = WEIGHT_NAMES.map((name) => ({ name, shape: shapes[name], dtype: 'float32' as const, data: values[name] }));
+    // Adam's slots are matched to variables by position, so their order (not their names) is what must survive.
+    const slots = await this.optimizer.getWeights();
+    const optimizer = await Promise.all(
+      slots.map(async ({ name, tensor }, i) => {
+        const dtype = tensor.dtype === 'int32' ? ('int32' as const) : ('float32' as const);
+        const data = (await tensor.data()) as Float32Array | Int32Array;
+        if (name === 'iter') tensor.dispose(); // a fresh scalar made by getWeights
+        return { name: `${i}:${name}`, shape: tensor.shape, dtype, data };
+      }),
+    );
+    return { updates: this.updates, weights, optimizer, rng: this.baseline.getState() };
+  }
+
+  /** Restores a state saved by exportState for a model of the same size. */
+  async importState(state: TrainerState): Promise<void> {
+    const values: Record<string, Float32Array> = {};
+    for (const t of state.weights) values[t.name] = Float32Array.from(t.data);
+    this.policy.assign(values);
+    if (state.optimizer.length) {
+      const sorted = [...state.optimizer].sort((a, b) => parseInt(a.name) - parseInt(b.name));
+      await this.optimizer.setWeights(sorted.map((t) => ({ name: t.name.slice(t.name.indexOf(':') + 1), tensor: tf.tensor(t.data, t.shape, t.dtype) })));
+    }
+    this.baseline.setState(state.rng);
+    this.updates = state.updates;
   }
 
   dispose(): void {
