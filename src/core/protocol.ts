@@ -1,10 +1,11 @@
 // The one typed interface between the page and the training Worker. Everything crossing it is plain data.
 // Types only: the page imports this file without pulling tfjs into the main thread.
 import type { BackendInfo, BackendName } from './backend';
-import type { ConfigError } from './config';
+import type { CheckpointErrorKind, CheckpointMeta } from './checkpoints/types';
+import type { ConfigError, ExperimentConfig } from './config';
 import type { SampleView, UpdateMetrics } from './trainer';
 
-export type { BackendInfo, BackendName, ConfigError, SampleView, UpdateMetrics };
+export type { BackendInfo, BackendName, CheckpointErrorKind, CheckpointMeta, ConfigError, ExperimentConfig, SampleView, UpdateMetrics };
 
 export type RunState = 'starting' | 'loading-prior' | 'pretraining' | 'ready' | 'training' | 'paused' | 'faulted';
 
@@ -12,11 +13,21 @@ export type WorkerEvent =
   | { type: 'metrics'; metrics: UpdateMetrics[] }
   | { type: 'samples'; update: number; samples: SampleView[] }
   | { type: 'status'; state: RunState; message: string; progress?: number }
-  | { type: 'error'; message: string; hint: string };
+  | { type: 'error'; message: string; hint: string }
+  /** A run was restored from a checkpoint: its config, and its whole metrics history so the plots continue. */
+  | { type: 'restored'; checkpointId: string; runId: string; config: ExperimentConfig; update: number; metrics: UpdateMetrics[] }
+  /** A new run started (built from the prior): the page starts a new entry in its run list. */
+  | { type: 'run'; runId: string }
+  /** A checkpoint was written (autosave or manual) or a save failed; training goes on either way. */
+  | { type: 'storage'; ok: true; meta: CheckpointMeta; auto: boolean }
+  | { type: 'storage'; ok: false; kind: CheckpointErrorKind; message: string; auto: boolean };
 
 export type EventListener = (events: WorkerEvent[]) => void;
 
 export type ConfigureResult = { ok: true; restarted: boolean } | { ok: false; errors: ConfigError[] };
+
+/** Checkpoint commands answer with this instead of throwing: error classes do not survive the Worker boundary. */
+export type StorageResult<T> = { ok: true; value: T } | { ok: false; kind: CheckpointErrorKind; message: string };
 
 export interface InitOptions {
   /** Base URL the Worker resolves shipped priors against (the page's base). */
@@ -34,4 +45,14 @@ export interface TrainerApi {
   step(n: number): Promise<void>;
   reset(): Promise<void>;
   setRewardWeights(weights: Record<string, number>): Promise<void>;
+  /** Saves the current run now (between updates) under a new id. */
+  saveCheckpoint(name?: string): Promise<StorageResult<CheckpointMeta>>;
+  listCheckpoints(): Promise<StorageResult<CheckpointMeta[]>>;
+  /** Loads a checkpoint, rebuilds the run with its config and continues where it stopped (emits 'restored'). */
+  resumeCheckpoint(id: string): Promise<StorageResult<CheckpointMeta>>;
+  renameCheckpoint(id: string, name: string): Promise<StorageResult<CheckpointMeta>>;
+  deleteCheckpoint(id: string): Promise<StorageResult<null>>;
+  exportCheckpoint(id: string): Promise<StorageResult<Blob>>;
+  /** Validates a checkpoint file (schema, shapes for its config, size, checksum) and stores it as a new checkpoint. */
+  importCheckpoint(file: Blob): Promise<StorageResult<CheckpointMeta>>;
 }

@@ -1,11 +1,23 @@
 // A training session: owns the trainer, the run loop (train / pause / step / reset) and the event stream.
 // The Worker exposes it through Comlink; browser tests drive it directly.
 import { chooseBackend, type BackendInfo } from './backend';
+import { openCheckpointStorage, type CheckpointStorage } from './checkpoints';
+import { CheckpointError, type CheckpointMeta, type NewCheckpoint } from './checkpoints/types';
 import { formatErrors, parseConfig, type ExperimentConfig } from './config';
 import { CharGru } from './models/charGru';
 import { pretrainMle } from './pretrain';
 import { fetchPrior, priorStem } from './priors';
-import type { ConfigureResult, EventListener, InitOptions, RunState, WorkerEvent } from './protocol';
+import type { ConfigureResult, EventListener, InitOptions, RunState, StorageResult, UpdateMetrics, WorkerEvent } from './protocol';
+import {
+  AUTOSAVE_EVERY,
+  MAX_HISTORY,
+  autosaveId,
+  expectedWeightShapes,
+  newRunId,
+  readMetricsHistory,
+  runIdOfAutosave,
+  storageResult,
+} from './runCheckpoints';
 import { sequenceTask, type SequenceTask } from './tasks/sequenceTasks';
 import { SequenceTrainer, TrainingFault } from './trainer';
 
@@ -25,7 +37,23 @@ export class TrainingSession {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Priors by file stem, so a reset or a reconfigure does not fetch or pretrain again. */
   private readonly priors = new Map<string, Record<string, Float32Array>>();
+  /** Updates and state reads take turns: a checkpoint never mixes the weights of one update with the moments of the next. */
+  private lock: Promise<unknown> = Promise.resolve();
+  /** The current run: a new id each time the run is built from the prior. Autosaves go to `auto-<runId>`. */
+  private runId = newRunId();
+  /** Metrics of every update of the current run (plain records), so checkpoints can carry them. */
+  private history: UpdateMetrics[] = [];
+  private lastSavedUpdate = 0;
+  private autosaving: Promise<void> | null = null;
+  private storageHandle: CheckpointStorage | null = null;
   backend: BackendInfo | null = null;
+
+  /** `openStorage` opens the checkpoint store on first use (tests pass their own). */
+  constructor(private readonly openStorage: () => CheckpointStorage = () => openCheckpointStorage()) {}
+
+  private get storage(): CheckpointStorage {
+    return (this.storageHandle ??= this.openStorage());
+  }
 
   async init(listener: EventListener, options: InitOptions): Promise<BackendInfo> {
     this.listener = listener;
@@ -65,11 +93,14 @@ export class TrainingSession {
     this.loop = this.runLoop(Infinity).finally(() => (this.loop = null));
   }
 
+  /** Stops after the current update; if a loop was running, autosaves the run. */
   async pause(): Promise<void> {
+    const wasRunning = this.loop !== null;
     this.stopRequested = true;
     await this.loop;
     if (this.state === 'training') this.setState('paused', `Paused after update ${this.trainer?.updates ?? 0}`);
     this.flush();
+    if (wasRunning) await this.autosave();
   }
 
   async step(n = 1): Promise<void> {
@@ -94,6 +125,115 @@ export class TrainingSession {
     this.config = this.trainer!.currentConfig;
   }
 
+  // ---- Checkpoints ---------------------------------------------------------------------------------------------
+
+  saveCheckpoint(name = ''): Promise<StorageResult<CheckpointMeta>> {
+    return storageResult(async () => this.storage.saveCheckpoint(await this.snapshot(name)));
+  }
+
+  listCheckpoints(): Promise<StorageResult<CheckpointMeta[]>> {
+    return storageResult(() => this.storage.listCheckpoints());
+  }
+
+  renameCheckpoint(id: string, name: string): Promise<StorageResult<CheckpointMeta>> {
+    return storageResult(() => this.storage.renameCheckpoint(id, name));
+  }
+
+  deleteCheckpoint(id: string): Promise<StorageResult<null>> {
+    return storageResult(async () => {
+      await this.storage.deleteCheckpoint(id);
+      return null;
+    });
+  }
+
+  exportCheckpoint(id: string): Promise<StorageResult<Blob>> {
+    return storageResult(() => this.storage.exportCheckpoint(id));
+  }
+
+  importCheckpoint(file: Blob): Promise<StorageResult<CheckpointMeta>> {
+    return storageResult(() => this.storage.importCheckpoint(file, expectedWeightShapes));
+  }
+
+  /** Load → rebuild with its config → restore weights, optimiser, baseline and update count → re-send the metrics. */
+  resumeCheckpoint(id: string): Promise<StorageResult<CheckpointMeta>> {
+    return storageResult(async () => {
+      const cp = await this.storage.loadCheckpoint(id);
+      const shapes = expectedWeightShapes(cp.config);
+      for (const [name, shape] of Object.entries(shapes)) {
+        const t = cp.weights.find((w) => w.name === name);
+        if (!t || t.shape.join('x') !== shape.join('x')) {
+          throw new CheckpointError('incompatible', `Checkpoint "${cp.name}" does not fit its own model size (tensor ${name}); it cannot be resumed.`);
+        }
+      }
+      const meta = (await this.storage.listCheckpoints()).find((m) => m.id === id);
+      await this.pause();
+      await this.building;
+      this.config = cp.config;
+      await this.rebuild(runIdOfAutosave(id) ?? undefined);
+      const trainer = this.trainer as SequenceTrainer | null;
+      if (!trainer) throw new CheckpointError('storage', 'The run could not be rebuilt for this checkpoint; see the error above.');
+      await this.exclusive(() => trainer.importState({ updates: cp.update, weights: cp.weights, optimizer: cp.optimizer, rng: cp.rng }));
+      this.history = readMetricsHistory(cp.metrics);
+      this.lastSavedUpdate = runIdOfAutosave(id) ? cp.update : 0;
+      this.emit({ type: 'restored', checkpointId: id, runId: this.runId, config: cp.config, update: cp.update, metrics: this.history.slice() });
+      this.setState('paused', `Resumed "${cp.name}" at update ${cp.update}`);
+      this.flush();
+      return meta ?? { id, name: cp.name, task: cp.config.task, update: cp.update, meanReward: cp.meanReward, createdAt: cp.createdAt, sizeBytes: 0 };
+    });
+  }
+
+  /** The run's full state, read between updates (async reads: training waits only for the readback). */
+  private async snapshot(name: string): Promise<NewCheckpoint> {
+    await this.ready();
+    return this.exclusive(async () => {
+      const trainer = this.trainer;
+      if (!trainer) throw new CheckpointError('missing', 'There is no run to save yet.');
+      const state = await trainer.exportState();
+      const metrics = this.history.slice();
+      return {
+        name,
+        config: trainer.currentConfig,
+        update: state.updates,
+        weights: state.weights,
+        optimizer: state.optimizer,
+        rng: state.rng,
+        metrics,
+        meanReward: metrics[metrics.length - 1]?.rewardMean ?? null,
+      };
+    });
+  }
+
+  /** Saves the run under its autosave id, replacing its previous autosave. Failures become a 'storage' event. */
+  private async autosave(): Promise<void> {
+    while (this.autosaving) await this.autosaving;
+    const trainer = this.trainer;
+    if (!trainer || trainer.updates === 0 || trainer.updates === this.lastSavedUpdate) return;
+    const runId = this.runId;
+    this.autosaving = (async () => {
+      let cp: NewCheckpoint;
+      try {
+        cp = await this.snapshot(`Autosave of run ${runId.slice(0, 6)}`);
+      } catch {
+        return; // the run went away (reset, rebuild) while waiting: nothing to save
+      }
+      if (runId !== this.runId) return;
+      const result = await storageResult(() => this.storage.saveCheckpoint(cp, { id: autosaveId(runId) }));
+      if (result.ok) {
+        this.lastSavedUpdate = cp.update;
+        this.emit({ type: 'storage', ok: true, meta: result.value, auto: true });
+      } else {
+        this.emit({ type: 'storage', ok: false, kind: result.kind, message: result.message, auto: true });
+      }
+    })().finally(() => (this.autosaving = null));
+    await this.autosaving;
+  }
+
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.lock.then(run);
+    this.lock = result.catch(() => undefined);
+    return result;
+  }
+
   dispose(): void {
     this.stopRequested = true;
     this.trainer?.dispose();
@@ -112,7 +252,14 @@ export class TrainingSession {
   private async runLoop(maxUpdates: number): Promise<void> {
     for (let done = 0; done < maxUpdates && !this.stopRequested; done++) {
       try {
-        const { metrics, samples } = await this.trainer!.update();
+        const trainer = this.trainer!;
+        const { metrics, samples } = await this.exclusive(async () => {
+          const result = await trainer.update();
+          this.history.push(result.metrics);
+          if (this.history.length > MAX_HISTORY) this.history.splice(0, this.history.length - MAX_HISTORY);
+          return result;
+        });
+        if (metrics.update % AUTOSAVE_EVERY === 0) void this.autosave();
         this.emit({ type: 'metrics', metrics: [metrics] });
         this.replaceSamples({ type: 'samples', update: metrics.update, samples });
       } catch (err) {
@@ -127,11 +274,18 @@ export class TrainingSession {
     }
   }
 
-  private rebuild(): Promise<void> {
+  /** Builds a fresh run from the prior: a new run id (or the given one, when resuming), an empty metrics history. */
+  private rebuild(runId?: string): Promise<void> {
     const build = async () => {
       const config = this.config!;
-      this.trainer?.dispose();
-      this.trainer = null;
+      await this.exclusive(async () => {
+        this.trainer?.dispose();
+        this.trainer = null;
+      });
+      this.runId = runId ?? newRunId();
+      this.history = [];
+      this.lastSavedUpdate = 0;
+      this.emit({ type: 'run', runId: this.runId });
       const task = sequenceTask(config.task);
       const size = { vocab: task.tokenizer.vocab.length, ...config.model };
       const priorValues = await this.obtainPrior(task, size);

@@ -13,6 +13,13 @@ const api: TrainerApi = {
   step: (n) => session.step(n),
   reset: () => session.reset(),
   setRewardWeights: (weights) => session.setRewardWeights(weights),
+  saveCheckpoint: (name) => session.saveCheckpoint(name),
+  listCheckpoints: () => session.listCheckpoints(),
+  resumeCheckpoint: (id) => session.resumeCheckpoint(id),
+  renameCheckpoint: (id, name) => session.renameCheckpoint(id, name),
+  deleteCheckpoint: (id) => session.deleteCheckpoint(id),
+  exportCheckpoint: (id) => session.exportCheckpoint(id),
+  importCheckpoint: (file) => session.importCheckpoint(file),
 };
 
 Comlink.expose(api);
