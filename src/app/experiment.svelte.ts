@@ -74,6 +74,12 @@ export class ExperimentState {
     return problem === null;
   }
 
+  /** Replaces the draft with a whole config (from a link, a preset or a checkpoint); the caller applies it. */
+  load(config: ExperimentConfig): void {
+    this.draft = structuredClone(config);
+    this.errors = {};
+  }
+
   /** The Worker accepted `config`: it is now in force. */
   accept(config: ExperimentConfig): void {
     this.applied = config;

@@ -15,6 +15,8 @@ export class MetricsHistory {
   termIds: string[] = $state.raw([]);
   markers: ChangeMarker[] = $state.raw([]);
 
+  /** Every update's metrics as received (for CSV export and the run list). */
+  readonly records: UpdateMetrics[] = [];
   readonly updates: number[] = [];
   readonly rewardMean: number[] = [];
   readonly rewardMin: number[] = [];
@@ -35,6 +37,7 @@ export class MetricsHistory {
         this.terms.set(id, new Array<number | null>(this.updates.length).fill(null));
         termIds = [...termIds, id];
       }
+      this.records.push(m);
       this.updates.push(m.update);
       this.rewardMean.push(m.rewardMean);
       this.rewardMin.push(m.rewardMin);
@@ -53,7 +56,7 @@ export class MetricsHistory {
   }
 
   clear(): void {
-    for (const column of [this.updates, this.rewardMean, this.rewardMin, this.rewardMax, this.kl, this.entropy, this.recentMs]) {
+    for (const column of [this.records, this.updates, this.rewardMean, this.rewardMin, this.rewardMax, this.kl, this.entropy, this.recentMs]) {
       column.length = 0;
     }
     this.terms.clear();

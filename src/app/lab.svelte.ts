@@ -1,8 +1,12 @@
 // The page's state and actions in one place: it owns the Worker client, turns Worker events into state, and turns
 // panel edits into `configure` / `setRewardWeights` calls. Components read it and call its methods; nothing else.
+import { defaultConfig, type ExperimentConfig } from '../core/config';
 import type { BackendInfo, ConfigureResult, RunState, SampleView, WorkerEvent } from '../core/protocol';
+import { CheckpointsState } from './checkpoints.svelte';
 import { ExperimentState } from './experiment.svelte';
 import { MetricsHistory } from './history.svelte';
+import { LinkState } from './links.svelte';
+import { RunList } from './runs.svelte';
 import { throttle } from './throttle';
 import { backendFromQuery, createTrainerClient, initTrainer, type TrainerClient } from './trainerClient';
 
@@ -19,6 +23,9 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 export class Lab {
   readonly experiment = new ExperimentState();
   readonly history = new MetricsHistory();
+  readonly links = new LinkState();
+  readonly runs = new RunList();
+  readonly checkpoints = new CheckpointsState(() => this.client?.api ?? null);
   samples: SampleView[] = $state.raw([]);
   samplesUpdate = $state(0);
   runState: RunState = $state('starting');
@@ -44,6 +51,8 @@ export class Lab {
 
   /** Creates the Worker, starts its backend and sends the first config. */
   async connect(search = location.search): Promise<void> {
+    const start = this.links.start(defaultConfig(), (config) => this.openConfig(config), () => this.experiment.applied);
+    this.experiment.load(start);
     const request = backendFromQuery(search);
     if (request.problem) this.showError(request.problem, 'Starting with the automatic choice (WebGPU first) instead.');
     try {
@@ -57,9 +66,11 @@ export class Lab {
     }
     if (this.runState === 'starting') this.statusMessage = `Backend ${this.backend.name} started; preparing the run`;
     this.applyConfig();
+    await this.checkpoints.findLastRun();
   }
 
   disconnect(): void {
+    this.links.stop();
     this.sendWeights.cancel();
     this.client?.dispose();
     this.client = null;
@@ -81,7 +92,7 @@ export class Lab {
           return;
         }
         this.experiment.accept(config);
-        if (result.restarted) this.clearRun();
+        this.links.write(config);
       })
       .catch((err) => this.showError(`The settings were not applied: ${message(err)}`, 'The previous settings stay in force.'));
   }
@@ -93,6 +104,7 @@ export class Lab {
     reward.weight = weight;
     if (!this.experiment.checkWeight(index)) return;
     this.experiment.acceptWeight(reward.id, weight);
+    this.links.write(this.experiment.applied);
     // The draft's weights, so a term whose configure is still on its way keeps the weight just set.
     const weights = Object.fromEntries(this.experiment.draft.rewards.filter((r) => Number.isFinite(r.weight)).map((r) => [r.id, r.weight]));
     this.sendWeights(weights);
@@ -121,7 +133,21 @@ export class Lab {
   }
 
   reset(): void {
-    this.command('reset', (api) => api.reset().then(() => this.clearRun()));
+    this.command('reset', (api) => api.reset());
+  }
+
+  /** A link (or preset) was opened: its config replaces the draft and is applied. */
+  openConfig(config: ExperimentConfig): void {
+    this.experiment.load(config);
+    this.applyConfig();
+  }
+
+  copyLink(): void {
+    void this.links.copy(this.experiment.applied);
+  }
+
+  resumeCheckpoint(id: string): void {
+    void this.checkpoints.resume(id);
   }
 
   dismissBanner(): void {
@@ -161,6 +187,22 @@ export class Lab {
           break;
         case 'error':
           this.showError(event.message, event.hint);
+          break;
+        case 'run':
+          this.runs.start(event.runId, this.history.records, this.experiment.applied.task);
+          this.clearRun();
+          break;
+        case 'restored':
+          this.runs.start(event.runId, this.history.records, event.config.task, `Resumed at update ${event.update}`);
+          this.clearRun();
+          this.history.push(event.metrics);
+          this.experiment.load(event.config);
+          this.experiment.accept(event.config);
+          this.links.write(event.config);
+          break;
+        case 'storage':
+          if (event.ok) this.checkpoints.saved(event.meta);
+          else this.checkpoints.failed(event.kind, event.message);
           break;
       }
     }

@@ -240,11 +240,7 @@ export const exportCheckpoint: CheckpointStorage['exportCheckpoint'] = (id) => s
 export const importCheckpoint: CheckpointStorage['importCheckpoint'] = (file, shapes) => storage().importCheckpoint(file, shapes);
 export const sweepOrphans: CheckpointStorage['sweepOrphans'] = (minAgeMs) => storage().sweepOrphans(minAgeMs);
 
-/** A file name for an exported checkpoint, e.g. "rewardlab-names-u1200-my-run.rlckpt". */
-export function exportFileName(meta: CheckpointMeta): string {
-  const slug = meta.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
-  return `rewardlab-${meta.task}-u${meta.update}${slug ? `-${slug}` : ''}.rlckpt`;
-}
+export { exportFileName } from './checkpoints/naming';
 
 // ---------------------------------------------------------------------------------------------------------------
 

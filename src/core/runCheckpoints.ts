@@ -41,20 +41,10 @@ export function readMetricsHistory(records: readonly unknown[]): UpdateMetrics[]
     const numbers = [m.update, m.rewardMean, m.rewardMin, m.rewardMax, m.kl, m.entropy];
     if (!numbers.every((x) => typeof x === 'number')) continue;
     if (typeof m.terms !== 'object' || m.terms === null || !Array.isArray(m.changes)) continue;
+    // Fields this version does not know (or newer optional ones) are kept as they are: the record was checksummed.
     out.push({
-      update: m.update!,
-      rewardMean: m.rewardMean!,
-      rewardMin: m.rewardMin!,
-      rewardMax: m.rewardMax!,
+      ...(m as UpdateMetrics),
       terms: Object.fromEntries(Object.entries(m.terms).filter(([, x]) => typeof x === 'number')),
-      kl: m.kl!,
-      entropy: m.entropy!,
-      loss: typeof m.loss === 'number' ? m.loss : NaN,
-      gradNorm: typeof m.gradNorm === 'number' ? m.gradNorm : NaN,
-      baseline: typeof m.baseline === 'number' ? m.baseline : NaN,
-      meanLength: typeof m.meanLength === 'number' ? m.meanLength : NaN,
-      uniqueShare: typeof m.uniqueShare === 'number' ? m.uniqueShare : NaN,
-      updateMs: typeof m.updateMs === 'number' ? m.updateMs : 0,
       changes: m.changes.filter((c): c is string => typeof c === 'string'),
     });
   }
