@@ -1,6 +1,6 @@
 // The hyperparameter fields the panels show. Ranges come from config.ts BOUNDS (the schema is the single source);
 // this file adds only what the schema cannot know: a readable label, a one-line explanation, and a step.
-import { ALGORITHMS, BASELINES, BOUNDS, TASKS, type ExperimentConfig } from '../core/config';
+import { ALGORITHMS, BASELINES, BOUNDS, KL_MODES, LR_SCHEDULES, TASKS, type ExperimentConfig } from '../core/config';
 
 export interface NumberFieldSpec {
   kind: 'number';
@@ -41,11 +41,15 @@ const TASK_LABELS: Record<(typeof TASKS)[number], string> = { names: 'Names' };
 export const TASK_DESCRIPTIONS: Record<(typeof TASKS)[number], string> = {
   names: 'A character-level GRU pretrained on English first names writes one name per sample. That pretrained model is the prior.',
 };
-const ALGORITHM_LABELS: Record<(typeof ALGORITHMS)[number], string> = { reinforce: 'REINFORCE' };
+const ALGORITHM_LABELS: Record<(typeof ALGORITHMS)[number], string> = { reinforce: 'REINFORCE', a2c: 'Actor-critic (A2C + GAE)', ppo: 'PPO (clipped)' };
 const BASELINE_LABELS: Record<(typeof BASELINES)[number], string> = {
   mean: 'Batch mean',
   ema: 'Moving average of past batches',
+  'self-critical': 'Self-critical (greedy decode)',
+  value: 'Learned value V(s)',
 };
+const KL_MODE_LABELS: Record<(typeof KL_MODES)[number], string> = { reward: 'Per-token reward penalty', loss: 'Loss term (exact KL)' };
+const LR_SCHEDULE_LABELS: Record<(typeof LR_SCHEDULES)[number], string> = { constant: 'Constant', linear: 'Linear decay to 0' };
 
 export const TASK_FIELD: ChoiceFieldSpec = {
   kind: 'choice',
@@ -55,12 +59,16 @@ export const TASK_FIELD: ChoiceFieldSpec = {
   options: TASKS.map((t) => ({ value: t, label: TASK_LABELS[t] })),
 };
 
+const isPpo = (c: ExperimentConfig) => c.algorithm.name === 'ppo';
+const usesGae = (c: ExperimentConfig) => c.algorithm.name !== 'reinforce';
+const usesCritic = (c: ExperimentConfig) => usesGae(c) || c.algorithm.baseline === 'value';
+
 export const ALGORITHM_FIELDS: readonly FieldSpec[] = [
   {
     kind: 'choice',
     path: 'algorithm.name',
     label: 'Algorithm',
-    hint: 'REINFORCE: make each sample more likely in proportion to its reward minus the baseline.',
+    hint: 'REINFORCE: each sample made more likely in proportion to its return minus a baseline. A2C: a learned critic V(s) and GAE advantages. PPO: several clipped steps per batch.',
     options: ALGORITHMS.map((a) => ({ value: a, label: ALGORITHM_LABELS[a] })),
   },
   number('learningRate', BOUNDS.learningRate, 'Learning rate', 'Adam step size. Too large and the run diverges.', 'any'),
@@ -78,6 +86,33 @@ export const ALGORITHM_FIELDS: readonly FieldSpec[] = [
     when: (c) => c.algorithm.baseline === 'ema',
   }),
   number('algorithm.gradClip', BOUNDS.gradClip, 'Gradient clip', 'Caps the gradient norm of each step (0 turns it off).', 0.1),
+  number('algorithm.gamma', BOUNDS.gamma, 'γ (discount)', 'How much later rewards count at earlier steps.', 0.01, { when: usesCritic }),
+  number('algorithm.lambda', BOUNDS.lambda, 'λ (GAE)', 'GAE trade-off: 0 trusts the critic (low variance), 1 the sampled returns (no bias).', 0.01, { when: usesGae }),
+  number('algorithm.valueCoef', BOUNDS.valueCoef, 'Value loss weight', 'c_v: how strongly the critic V(s) is fitted to the returns.', 0.05, { when: usesCritic }),
+  number('algorithm.ppoClip', BOUNDS.ppoClip, 'ε (PPO clip)', 'The probability ratio π/π_old is clipped to [1−ε, 1+ε].', 0.01, { when: isPpo }),
+  number('algorithm.ppoEpochs', BOUNDS.ppoEpochs, 'PPO epochs', 'Passes over each batch of samples.', 1, { when: isPpo }),
+  number('algorithm.ppoMinibatches', BOUNDS.ppoMinibatches, 'PPO minibatches', 'Gradient steps per epoch.', 1, { when: isPpo }),
+  number('algorithm.ppoTargetKl', BOUNDS.ppoTargetKl, 'PPO target KL', 'Stop the epochs early once π moved this far from π_old (0: never).', 0.005, { when: isPpo }),
+  {
+    kind: 'choice',
+    path: 'algorithm.klMode',
+    label: 'KL to the prior as',
+    hint: 'A penalty inside each token\'s reward (RLHF), or an exact KL term added to the loss.',
+    options: KL_MODES.map((m) => ({ value: m, label: KL_MODE_LABELS[m] })),
+  },
+  number('algorithm.klTarget', BOUNDS.klTarget, 'Target KL (adaptive β)', 'Adjusts β so the KL per sample stays near this (0: fixed β).', 0.5),
+  number('algorithm.mleCoef', BOUNDS.mleCoef, 'α (MLE mixing)', 'Adds α × the data\'s negative log-likelihood to the loss (MIXER).', 0.05),
+  number('algorithm.mleAnnealUpdates', BOUNDS.annealUpdates, 'Anneal α over', 'Updates over which α falls to 0 (0: constant).', 10, { when: (c) => c.algorithm.mleCoef > 0 }),
+  {
+    kind: 'choice',
+    path: 'algorithm.lrSchedule',
+    label: 'Learning-rate schedule',
+    hint: 'Constant, or falling linearly to 0.',
+    options: LR_SCHEDULES.map((m) => ({ value: m, label: LR_SCHEDULE_LABELS[m] })),
+  },
+  number('algorithm.lrDecayUpdates', { min: 1, max: BOUNDS.annealUpdates.max }, 'Decay over', 'Updates until the learning rate reaches 0.', 10, {
+    when: (c) => c.algorithm.lrSchedule === 'linear',
+  }),
 ];
 
 export const SAMPLING_FIELDS: readonly FieldSpec[] = [

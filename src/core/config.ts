@@ -7,8 +7,12 @@ import type { ParamSpec, ParamValue, ParamValues, TaskId } from './rewards/types
 export const CONFIG_VERSION = 1;
 
 export const TASKS = ['names'] as const satisfies readonly TaskId[];
-export const ALGORITHMS = ['reinforce'] as const;
-export const BASELINES = ['mean', 'ema'] as const;
+export const ALGORITHMS = ['reinforce', 'a2c', 'ppo'] as const;
+/** REINFORCE baselines: batch mean, moving average, the greedy decode's reward (self-critical), or a learned value. */
+export const BASELINES = ['mean', 'ema', 'self-critical', 'value'] as const;
+/** KL to the prior as a per-token reward penalty (RLHF style) or as a loss term (exact KL over the vocabulary). */
+export const KL_MODES = ['reward', 'loss'] as const;
+export const LR_SCHEDULES = ['constant', 'linear'] as const;
 
 /** Bounds of every numeric setting: the panels read these for slider ranges. */
 export const BOUNDS = {
@@ -24,6 +28,16 @@ export const BOUNDS = {
   entropyCoef: { min: 0, max: 1 },
   klCoef: { min: 0, max: 10 },
   gradClip: { min: 0, max: 100 },
+  gamma: { min: 0, max: 1 },
+  lambda: { min: 0, max: 1 },
+  valueCoef: { min: 0, max: 10 },
+  ppoClip: { min: 0.01, max: 1 },
+  ppoEpochs: { min: 1, max: 16 },
+  ppoMinibatches: { min: 1, max: 16 },
+  ppoTargetKl: { min: 0, max: 1 },
+  klTarget: { min: 0, max: 100 },
+  mleCoef: { min: 0, max: 10 },
+  annealUpdates: { min: 0, max: 100_000 },
   rewardTerms: { max: 16 },
 } as const;
 
@@ -49,6 +63,26 @@ const AlgorithmSchema = v.object({
   klCoef: num(BOUNDS.klCoef, 0.02),
   /** Clip gradients to this global norm (0 turns clipping off). */
   gradClip: num(BOUNDS.gradClip, 1),
+  /** Discount γ and GAE λ (actor-critic, PPO). */
+  gamma: num(BOUNDS.gamma, 1),
+  lambda: num(BOUNDS.lambda, 0.95),
+  /** Weight of the value-function loss (A2C, PPO, and REINFORCE with a learned baseline). */
+  valueCoef: num(BOUNDS.valueCoef, 0.5),
+  /** PPO: clip range ε, epochs over each batch, minibatches per epoch, early stop when approx. KL > 1.5 × target (0 = off). */
+  ppoClip: num(BOUNDS.ppoClip, 0.2),
+  ppoEpochs: int(BOUNDS.ppoEpochs, 4),
+  ppoMinibatches: int(BOUNDS.ppoMinibatches, 2),
+  ppoTargetKl: num(BOUNDS.ppoTargetKl, 0.05),
+  ppoClipValue: v.optional(v.boolean(), false),
+  klMode: v.optional(v.picklist(KL_MODES), 'reward'),
+  /** Adaptive β (Ziegler et al. 2019): steer β so the KL per sample stays near this target (0 = fixed β). */
+  klTarget: num(BOUNDS.klTarget, 0),
+  /** MLE mixing: α times the prior data's negative log-likelihood is added to the loss, annealed to 0 over annealUpdates. */
+  mleCoef: num(BOUNDS.mleCoef, 0),
+  mleAnnealUpdates: num(BOUNDS.annealUpdates, 0),
+  lrSchedule: v.optional(v.picklist(LR_SCHEDULES), 'constant'),
+  /** Linear schedule: the learning rate falls to 0 over this many updates. */
+  lrDecayUpdates: int({ min: 1, max: BOUNDS.annealUpdates.max }, 1000),
 });
 
 const ModelSchema = v.object({

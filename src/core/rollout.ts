@@ -11,6 +11,8 @@ export interface Rollout {
   mask: tf.Tensor2D;
   /** log π(a_t) under the sampling distribution actually used [B, T]. */
   logProbs: tf.Tensor2D;
+  /** The value head's V(s_t) at each step [B, T] (the critic's estimate before acting). */
+  values: tf.Tensor2D;
 }
 
 export interface RolloutOptions {
@@ -31,8 +33,10 @@ export function sampleSequences(model: CharGru, opts: RolloutOptions): Rollout {
     const tokens: tf.Tensor1D[] = [];
     const masks: tf.Tensor1D[] = [];
     const logProbs: tf.Tensor1D[] = [];
+    const values: tf.Tensor1D[] = [];
     for (let t = 0; t < opts.maxLength; t++) {
       h = model.step(model.projectTokens(input), h);
+      values.push(model.value(h));
       const sample = sampleCategorical(model.logits(h), { temperature: opts.temperature, seed: opts.seed, counter: opts.counter + t });
       tokens.push(sample.tokens);
       logProbs.push(sample.logProbs);
@@ -44,6 +48,7 @@ export function sampleSequences(model: CharGru, opts: RolloutOptions): Rollout {
       tokens: tf.stack(tokens, 1) as tf.Tensor2D,
       mask: tf.stack(masks, 1) as tf.Tensor2D,
       logProbs: tf.stack(logProbs, 1) as tf.Tensor2D,
+      values: tf.stack(values, 1) as tf.Tensor2D,
     };
   });
 }

@@ -2,7 +2,12 @@
 // One GPU→CPU readback per phase that needs it: the sampled tokens (the reward functions read text) and the few
 // numbers the plots show. Everything else stays on the GPU.
 import * as tf from '@tensorflow/tfjs';
-import { makeBaseline, type Baseline } from './algorithms/baselines';
+import { actorCriticLoss } from './algorithms/actorCritic';
+import { makeBaseline, SelfCriticalBaseline, type Baseline } from './algorithms/baselines';
+import { annealed, KlController } from './algorithms/klControl';
+import { exactKlToPrior } from './algorithms/klToPrior';
+import { mleLoss } from './algorithms/mle';
+import { ppoLoss } from './algorithms/ppo';
 import { reinforceLoss } from './algorithms/reinforce';
 import { BOUNDS, type ExperimentConfig } from './config';
 import { computeAdvantages } from './kernels';
@@ -10,7 +15,8 @@ import type { SerializedTensor } from './checkpoints/types';
 import { CharGru, WEIGHT_NAMES, weightShapes } from './models/charGru';
 import { composeRewards, contextNeeds } from './rewards/composite';
 import { sampleSequences } from './rollout';
-import { shiftRight, tokenEntropy, tokenLogProbs } from './sequences';
+import { Rng } from './rng';
+import { maskedMean, padSequences, shiftRight, tokenEntropy, tokenLogProbs } from './sequences';
 import type { SequenceTask } from './tasks/sequenceTasks';
 
 export interface UpdateMetrics {
@@ -33,6 +39,11 @@ export interface UpdateMetrics {
   updateMs: number;
   /** Settings changed just before this update (shown as markers on the plots). */
   changes: string[];
+  /** The KL coefficient β used by this update (changes when the adaptive controller is on). */
+  beta?: number;
+  learningRate?: number;
+  /** The algorithm's own numbers for the teaching views: valueLoss, advantageMean, approxKl, clipFraction, ratioMin/Max, mleLoss, ... */
+  diagnostics?: Record<string, number>;
 }
 
 export interface SampleView {
@@ -67,6 +78,17 @@ export interface TrainerState {
   rng: number[];
 }
 
+interface OptimBatch {
+  tokens: tf.Tensor2D;
+  mask: tf.Tensor2D;
+  oldLogProbs: tf.Tensor2D;
+  oldValues: tf.Tensor2D;
+  priorLogits: tf.Tensor3D | null;
+  tokenRewards: tf.Tensor2D;
+  /** The scalar REINFORCE baseline b for this batch. */
+  baseline: number;
+}
+
 /** Sampler counters per update: step t of update u uses u · STRIDE + t (maxLength ≤ STRIDE). */
 const COUNTER_STRIDE = 4096;
 
@@ -75,6 +97,8 @@ export class SequenceTrainer {
   private readonly optimizer: tf.AdamOptimizer;
   private baseline: Baseline;
   private pendingChanges: string[] = [];
+  private klControl: KlController;
+  private encodedCorpus: number[][] | null = null;
   updates = 0;
 
   constructor(
@@ -86,6 +110,7 @@ export class SequenceTrainer {
     this.config = structuredClone(config);
     this.optimizer = tf.train.adam(config.learningRate);
     this.baseline = makeBaseline(config.algorithm);
+    this.klControl = new KlController(config.algorithm.klCoef, config.algorithm.klTarget);
   }
 
   get currentConfig(): ExperimentConfig {
@@ -96,10 +121,11 @@ export class SequenceTrainer {
   applyLiveConfig(next: ExperimentConfig): void {
     const before = this.config;
     const changes = describeChanges(before, next);
-    // tfjs's Adam reads its learning rate on every step; setting it keeps the moment estimates (a new optimizer would not).
-    if (next.learningRate !== before.learningRate) (this.optimizer as unknown as { learningRate: number }).learningRate = next.learningRate;
     if (next.algorithm.baseline !== before.algorithm.baseline || next.algorithm.baselineDecay !== before.algorithm.baselineDecay) {
       this.baseline = makeBaseline(next.algorithm);
+    }
+    if (next.algorithm.klCoef !== before.algorithm.klCoef || next.algorithm.klTarget !== before.algorithm.klTarget) {
+      this.klControl = new KlController(next.algorithm.klCoef, next.algorithm.klTarget);
     }
     this.config = structuredClone(next);
     this.pendingChanges.push(...changes);
@@ -121,21 +147,26 @@ export class SequenceTrainer {
   async update(): Promise<UpdateResult> {
     const started = performance.now();
     const cfg = this.config;
+    const alg = cfg.algorithm;
     const { batchSize: B, maxLength: T, temperature } = cfg;
-    const beta = cfg.algorithm.klCoef;
+    const beta = this.klControl.beta;
+    const klAsReward = alg.klMode === 'reward';
+    this.optimizerLearningRate = annealed(cfg.learningRate, this.updates, alg.lrSchedule === 'linear' ? alg.lrDecayUpdates : 0);
 
-    // 1. Rollout, and the prior's log-probabilities of the same tokens (no gradients).
+    // 1. Rollout, and the prior's view of the same tokens (no gradients).
     const rollout = sampleSequences(this.policy, { batchSize: B, maxLength: T, temperature, seed: cfg.seed, counter: this.updates * COUNTER_STRIDE });
-    const { priorLogProbs, perSample } = tf.tidy(() => {
-      const priorLogProbs = tokenLogProbs(this.prior.forwardSequence(shiftRight(rollout.tokens)).logits, rollout.tokens);
+    const priorView = tf.tidy(() => {
+      const priorLogits = this.prior.forwardSequence(shiftRight(rollout.tokens)).logits;
+      const priorLogProbs = tokenLogProbs(priorLogits, rollout.tokens);
       const masked = (x: tf.Tensor2D) => tf.sum(tf.mul(x, rollout.mask), 1);
       const perSample = tf.stack([masked(tf.sub(rollout.logProbs, priorLogProbs)), masked(priorLogProbs), tf.sum(rollout.mask, 1)], 1);
-      return { priorLogProbs, perSample };
+      return { priorLogits, priorLogProbs, perSample };
     });
+    const owned: tf.Tensor[] = [rollout.tokens, rollout.mask, rollout.logProbs, rollout.values, priorView.priorLogits, priorView.priorLogProbs, priorView.perSample];
 
     try {
       // 2. The one readback of the rollout: tokens for the reward functions, three numbers per sample for the plots.
-      const [tokenData, stats] = await Promise.all([rollout.tokens.data(), perSample.data()]);
+      const [tokenData, stats] = await Promise.all([rollout.tokens.data(), priorView.perSample.data()]);
       const kl = new Float32Array(B);
       const priorLogLik = new Float32Array(B);
       const lengths = new Int32Array(B);
@@ -151,41 +182,38 @@ export class SequenceTrainer {
       }
 
       // 3. Rewards, term by term.
-      const needs = contextNeeds(cfg.rewards);
-      const rewards = await composeRewards(cfg.rewards, { texts }, B, needs.has('priorLogLik') ? { priorLogLik } : {});
-      const badTerm = Object.entries(rewards.raw).find(([, s]) => !s.every(Number.isFinite));
-      if (badTerm) {
-        throw new TrainingFault(`Update ${this.updates + 1}: reward term "${badTerm[0]}" returned NaN or an infinite value.`, 'Check that term\'s parameters.');
+      const rewards = await this.scoreTexts(texts, priorLogLik);
+      const klPenalty = klAsReward ? beta : 0;
+      const totalReturn = rewards.total.map((r, b) => r - klPenalty * kl[b]);
+      if (alg.name === 'reinforce' && alg.baseline === 'self-critical' && this.baseline instanceof SelfCriticalBaseline) {
+        // The greedy decode's KL is not defined under temperature-0 sampling: its penalty uses the batch mean.
+        this.baseline.greedyReturn = (await this.greedyTaskReward()) - klPenalty * mean(kl);
       }
-
-      // 4. Per-token rewards → reward-to-go (our advantages kernel with γ = λ = 1 and no critic) → minus the baseline.
-      const totalReturn = rewards.total.map((r, b) => r - beta * kl[b]);
       const b0 = this.baseline.value(totalReturn);
+
+      // 4. Per-token rewards r_t: the task reward on each sample's last step, and (RLHF style) −β (log π − log π_prior).
       const taskRewardAtEnd = new Float32Array(B * T);
       for (let b = 0; b < B; b++) taskRewardAtEnd[b * T + Math.max(lengths[b] - 1, 0)] = rewards.total[b];
-      const advantages = tf.tidy(() => {
-        const klPenalty = tf.mul(-beta, tf.mul(tf.sub(rollout.logProbs, priorLogProbs), rollout.mask));
-        const tokenRewards = tf.add(tf.tensor2d(taskRewardAtEnd, [B, T]), klPenalty) as tf.Tensor2D;
-        const { returns } = computeAdvantages(tokenRewards, tf.zeros([B, T + 1]), rollout.mask, { gamma: 1, lambda: 1, normalize: false });
-        return tf.mul(tf.sub(returns, b0), rollout.mask) as tf.Tensor2D;
+      const tokenRewards = tf.tidy(() => {
+        const end = tf.tensor2d(taskRewardAtEnd, [B, T]);
+        if (!klAsReward) return end;
+        return tf.add(end, tf.mul(-beta, tf.mul(tf.sub(rollout.logProbs, priorView.priorLogProbs), rollout.mask))) as tf.Tensor2D;
       });
+      owned.push(tokenRewards);
 
-      // 5. Gradient of the REINFORCE loss; check it is finite before it touches the weights.
-      const { loss, grads, entropy, norm } = this.gradients(rollout.tokens, rollout.mask, advantages, temperature);
-      advantages.dispose();
-      const [lossValue, entropyValue, normValue] = await Promise.all([loss.data(), entropy.data(), norm.data()]).then((xs) => xs.map((x) => x[0]));
-      if (![lossValue, entropyValue, normValue].every(Number.isFinite)) {
-        const culprits = await nonFiniteNames(grads);
-        tf.dispose([loss, entropy, norm, ...Object.values(grads)]);
-        const what = !Number.isFinite(lossValue) ? 'loss' : !Number.isFinite(entropyValue) ? 'entropy' : `gradient (${culprits.join(', ')})`;
-        throw new TrainingFault(
-          `Update ${this.updates + 1} was rejected: its ${what} is NaN or infinite. The weights from before it are kept.`,
-          'Lower the learning rate (or the reward weights) and press Train again.',
-        );
-      }
-      this.applyGradients(grads, norm);
-      tf.dispose([loss, entropy, norm]);
+      // 5. Optimise.
+      const batch: OptimBatch = {
+        tokens: rollout.tokens,
+        mask: rollout.mask,
+        oldLogProbs: rollout.logProbs,
+        oldValues: rollout.values,
+        priorLogits: alg.klMode === 'loss' ? priorView.priorLogits : null,
+        tokenRewards,
+        baseline: b0,
+      };
+      const diagnostics = alg.name === 'ppo' ? await this.ppoEpochs(batch) : await this.singleStep(batch);
       this.baseline.observe(totalReturn);
+      this.klControl.observe(mean(kl));
       this.updates++;
 
       const changes = this.pendingChanges;
@@ -197,14 +225,17 @@ export class SequenceTrainer {
         rewardMax: Math.max(...rewards.total),
         terms: Object.fromEntries(Object.entries(rewards.terms).map(([id, s]) => [id, mean(s)])),
         kl: mean(kl),
-        entropy: entropyValue,
-        loss: lossValue,
-        gradNorm: normValue,
+        entropy: diagnostics.entropy,
+        loss: diagnostics.loss,
+        gradNorm: diagnostics.gradNorm,
         baseline: b0,
         meanLength: mean(Float32Array.from(texts, (t) => t.length)),
         uniqueShare: new Set(texts).size / B,
         updateMs: performance.now() - started,
         changes,
+        beta,
+        learningRate: this.optimizerLearningRate,
+        diagnostics,
       };
       const samples = texts.map((text, b) => ({
         text,
@@ -214,26 +245,228 @@ export class SequenceTrainer {
       }));
       return { metrics, samples };
     } finally {
-      tf.dispose([rollout.tokens, rollout.mask, rollout.logProbs, priorLogProbs, perSample]);
+      tf.dispose(owned);
     }
   }
 
-  private gradients(tokens: tf.Tensor2D, mask: tf.Tensor2D, advantages: tf.Tensor2D, temperature: number) {
-    let entropy: tf.Scalar | null = null;
-    const { value: loss, grads } = tf.variableGrads(() => {
-      const { logits } = this.policy.forwardSequence(shiftRight(tokens));
-      const terms = reinforceLoss({
-        logProbs: tokenLogProbs(logits, tokens, temperature),
-        advantages,
-        mask,
-        entropy: tokenEntropy(logits, temperature),
-        entropyCoef: this.config.algorithm.entropyCoef,
+  private async scoreTexts(texts: string[], priorLogLik: Float32Array) {
+    const cfg = this.config;
+    const needs = contextNeeds(cfg.rewards);
+    const rewards = await composeRewards(cfg.rewards, { texts }, texts.length, needs.has('priorLogLik') ? { priorLogLik } : {});
+    const badTerm = Object.entries(rewards.raw).find(([, s]) => !s.every(Number.isFinite));
+    if (badTerm) {
+      throw new TrainingFault(`Update ${this.updates + 1}: reward term "${badTerm[0]}" returned NaN or an infinite value.`, "Check that term's parameters.");
+    }
+    return rewards;
+  }
+
+  /** The task reward of the policy's greedy decode (temperature 0), for the self-critical baseline. */
+  private async greedyTaskReward(): Promise<number> {
+    const T = this.config.maxLength;
+    const greedy = sampleSequences(this.policy, { batchSize: 1, maxLength: T, temperature: 0, seed: this.config.seed, counter: 0 });
+    const priorSum = tf.tidy(() => tf.sum(tf.mul(tokenLogProbs(this.prior.forwardSequence(shiftRight(greedy.tokens)).logits, greedy.tokens), greedy.mask)));
+    try {
+      const [tokens, priorLl, length] = await Promise.all([greedy.tokens.data(), priorSum.data(), tf.tidy(() => tf.sum(greedy.mask)).data()]);
+      const text = this.task.tokenizer.decode(Array.from(tokens));
+      const rewards = await this.scoreTexts([text], Float32Array.of(priorLl[0] / Math.max(length[0], 1)));
+      return rewards.total[0];
+    } finally {
+      tf.dispose([greedy.tokens, greedy.mask, greedy.logProbs, greedy.values, priorSum]);
+    }
+  }
+
+  /** REINFORCE (scalar or learned baseline) and A2C: one gradient step on the whole batch. */
+  private async singleStep(batch: OptimBatch): Promise<Record<string, number>> {
+    const alg = this.config.algorithm;
+    const { tokens, mask } = batch;
+    const [B, T] = tokens.shape;
+    const useCritic = alg.name === 'a2c' || alg.baseline === 'value';
+    const targets = tf.tidy(() => {
+      if (alg.name === 'a2c') {
+        const values = tf.concat([batch.oldValues, tf.zeros([B, 1])], 1) as tf.Tensor2D;
+        const { advantages } = computeAdvantages(batch.tokenRewards, values, mask, { gamma: alg.gamma, lambda: alg.lambda, normalize: false });
+        return { advantages, returns: tf.mul(tf.add(advantages, batch.oldValues), mask) as tf.Tensor2D };
+      }
+      // REINFORCE: reward-to-go G_t (γ = λ = 1 and no critic in the kernel), minus the baseline.
+      const { returns } = computeAdvantages(batch.tokenRewards, tf.zeros([B, T + 1]), mask, { gamma: 1, lambda: 1, normalize: false });
+      const baseline = alg.baseline === 'value' ? batch.oldValues : tf.scalar(batch.baseline);
+      return { advantages: tf.mul(tf.sub(returns, baseline), mask) as tf.Tensor2D, returns };
+    });
+    const mle = this.mleBatch();
+    try {
+      return await this.gradientStep(() => {
+        const { logits, values } = this.policy.forwardSequence(shiftRight(tokens));
+        const temperature = this.config.temperature;
+        const logProbs = tokenLogProbs(logits, tokens, temperature);
+        const entropy = tokenEntropy(logits, temperature);
+        const common = { logProbs, advantages: targets.advantages, mask, entropy, entropyCoef: alg.entropyCoef };
+        const terms = useCritic
+          ? actorCriticLoss({ ...common, values, returns: targets.returns, valueCoef: alg.valueCoef })
+          : { ...reinforceLoss(common), valueLoss: tf.scalar(0) };
+        const extra = this.regularisers(logits, batch.priorLogits, mask, mle);
+        return {
+          loss: tf.addN([terms.loss, ...extra.terms]) as tf.Scalar,
+          report: { entropy: terms.meanEntropy, valueLoss: terms.valueLoss, advantageMean: maskedMean(targets.advantages, mask), ...extra.report },
+        };
       });
-      entropy = tf.keep(terms.meanEntropy);
-      return terms.loss;
+    } finally {
+      tf.dispose([targets.advantages, targets.returns]);
+      if (mle) tf.dispose([mle.tokens, mle.mask]);
+    }
+  }
+
+  /** PPO: several epochs of minibatch steps on the same rollout, stopping early when the policy moves too far. */
+  private async ppoEpochs(batch: OptimBatch): Promise<Record<string, number>> {
+    const alg = this.config.algorithm;
+    const [B] = batch.tokens.shape;
+    const values = tf.tidy(() => tf.concat([batch.oldValues, tf.zeros([B, 1])], 1) as tf.Tensor2D);
+    const gae = { gamma: alg.gamma, lambda: alg.lambda };
+    const raw = computeAdvantages(batch.tokenRewards, values, batch.mask, { ...gae, normalize: false });
+    const normalised = computeAdvantages(batch.tokenRewards, values, batch.mask, { ...gae, normalize: true });
+    const returns = tf.tidy(() => tf.mul(tf.add(raw.advantages, batch.oldValues), batch.mask) as tf.Tensor2D);
+    tf.dispose([values, raw.advantages, raw.returns, normalised.returns]);
+    const rng = new Rng(this.config.seed ^ Math.imul(this.updates + 1, 0x9e3779b1)).split('ppo-minibatches');
+    const minibatchSize = Math.max(1, Math.ceil(B / alg.ppoMinibatches));
+    const totals: Record<string, number> = {};
+    let steps = 0;
+    let stoppedEarly = 0;
+    try {
+      outer: for (let epoch = 0; epoch < alg.ppoEpochs; epoch++) {
+        const order = rng.shuffle(Array.from({ length: B }, (_, i) => i));
+        for (let start = 0; start < B; start += minibatchSize) {
+          const rows = tf.tensor1d(order.slice(start, start + minibatchSize), 'int32');
+          const pick = <R extends tf.Rank>(t: tf.Tensor<R>) => tf.gather(t, rows) as tf.Tensor<R>;
+          const mb = {
+            tokens: pick(batch.tokens),
+            mask: pick(batch.mask),
+            oldLogProbs: pick(batch.oldLogProbs),
+            oldValues: pick(batch.oldValues),
+            advantages: pick(normalised.advantages),
+            returns: pick(returns),
+            priorLogits: batch.priorLogits ? pick(batch.priorLogits) : null,
+          };
+          const mle = this.mleBatch();
+          try {
+            const d = await this.gradientStep(() => {
+              const { logits, values: v } = this.policy.forwardSequence(shiftRight(mb.tokens));
+              const temperature = this.config.temperature;
+              const terms = ppoLoss({
+                logProbs: tokenLogProbs(logits, mb.tokens, temperature),
+                oldLogProbs: mb.oldLogProbs,
+                values: v,
+                oldValues: mb.oldValues,
+                advantages: mb.advantages,
+                returns: mb.returns,
+                mask: mb.mask,
+                entropy: tokenEntropy(logits, temperature),
+                clip: alg.ppoClip,
+                clipValue: alg.ppoClipValue,
+                valueCoef: alg.valueCoef,
+                entropyCoef: alg.entropyCoef,
+              });
+              const extra = this.regularisers(logits, mb.priorLogits, mb.mask, mle);
+              return {
+                loss: tf.addN([terms.loss, ...extra.terms]) as tf.Scalar,
+                report: {
+                  entropy: terms.meanEntropy,
+                  valueLoss: terms.valueLoss,
+                  approxKl: terms.approxKl,
+                  clipFraction: terms.clipFraction,
+                  ratioMin: terms.ratioMin,
+                  ratioMax: terms.ratioMax,
+                  ...extra.report,
+                },
+              };
+            });
+            for (const [k, x] of Object.entries(d)) {
+              if (k === 'ratioMin') totals[k] = Math.min(totals[k] ?? Infinity, x);
+              else if (k === 'ratioMax') totals[k] = Math.max(totals[k] ?? -Infinity, x);
+              else totals[k] = (totals[k] ?? 0) + x;
+            }
+            steps++;
+            if (alg.ppoTargetKl > 0 && d.approxKl > 1.5 * alg.ppoTargetKl) {
+              stoppedEarly = 1;
+              break outer;
+            }
+          } finally {
+            tf.dispose([rows, mb.tokens, mb.mask, mb.oldLogProbs, mb.oldValues, mb.advantages, mb.returns]);
+            if (mb.priorLogits) mb.priorLogits.dispose();
+            if (mle) tf.dispose([mle.tokens, mle.mask]);
+          }
+        }
+      }
+    } finally {
+      tf.dispose([normalised.advantages, returns]);
+    }
+    const averaged = Object.fromEntries(Object.entries(totals).map(([k, x]) => [k, k.startsWith('ratio') ? x : x / Math.max(steps, 1)]));
+    return { ...averaged, minibatchSteps: steps, stoppedEarly };
+  }
+
+  /** KL-to-prior as a loss term (klMode 'loss') and MLE mixing, added to any algorithm's loss. */
+  private regularisers(logits: tf.Tensor3D, priorLogits: tf.Tensor3D | null, mask: tf.Tensor2D, mle: { tokens: tf.Tensor2D; mask: tf.Tensor2D } | null) {
+    const alg = this.config.algorithm;
+    const terms: tf.Scalar[] = [];
+    const report: Record<string, tf.Scalar> = {};
+    if (alg.klMode === 'loss' && priorLogits) {
+      const klLoss = exactKlToPrior(logits, priorLogits, mask, this.config.temperature);
+      terms.push(tf.mul(this.klControl.beta, klLoss) as tf.Scalar);
+      report.klLoss = klLoss;
+    }
+    const alpha = annealed(alg.mleCoef, this.updates, alg.mleAnnealUpdates);
+    if (mle && alpha > 0) {
+      const nll = mleLoss(this.policy, mle.tokens, mle.mask);
+      terms.push(tf.mul(alpha, nll) as tf.Scalar);
+      report.mleLoss = nll;
+    }
+    return { terms, report };
+  }
+
+  /** A batch of real examples for MLE mixing (null when α is 0), drawn reproducibly from the seed and update count. */
+  private mleBatch(): { tokens: tf.Tensor2D; mask: tf.Tensor2D } | null {
+    const alg = this.config.algorithm;
+    if (annealed(alg.mleCoef, this.updates, alg.mleAnnealUpdates) <= 0) return null;
+    const T = this.config.maxLength;
+    this.encodedCorpus ??= this.task.corpus().map((t) => this.task.tokenizer.encode(t));
+    const fitting = this.encodedCorpus.filter((ids) => ids.length < T);
+    if (!fitting.length) return null;
+    const rng = new Rng(this.config.seed ^ Math.imul(this.updates + 1, 0x85ebca6b)).split('mle-batch');
+    const size = Math.min(this.config.batchSize, fitting.length);
+    const picked = Array.from({ length: size }, () => fitting[rng.int(fitting.length)]);
+    const { tokens, mask } = padSequences(picked, T);
+    return { tokens: tf.tensor2d(tokens, [size, T], 'int32'), mask: tf.tensor2d(mask, [size, T]) };
+  }
+
+  /**
+   * One optimiser step on a loss: gradient, global norm, and every reported number in ONE readback; the update is
+   * rejected (weights untouched) if any of them is NaN or infinite.
+   */
+  private async gradientStep(lossFn: () => { loss: tf.Scalar; report: Record<string, tf.Scalar> }): Promise<Record<string, number>> {
+    const report: Record<string, tf.Scalar> = {};
+    const { value: loss, grads } = tf.variableGrads(() => {
+      const out = lossFn();
+      for (const [k, t] of Object.entries(out.report)) report[k] = tf.keep(t);
+      return out.loss;
     }, this.policy.variables().filter((v) => v.trainable));
     const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
-    return { loss, grads, entropy: entropy as unknown as tf.Scalar, norm };
+    const names = ['loss', 'gradNorm', ...Object.keys(report)];
+    const packed = tf.tidy(() => tf.stack([loss, norm, ...Object.values(report)]));
+    const values = Array.from(await packed.data());
+    packed.dispose();
+    tf.dispose([loss, ...Object.values(report)]);
+    const numbers = Object.fromEntries(names.map((n, i) => [n, values[i]]));
+    if (!values.every(Number.isFinite)) {
+      const culprits = await nonFiniteNames(grads);
+      tf.dispose([norm, ...Object.values(grads)]);
+      const bad = names.filter((n) => !Number.isFinite(numbers[n]));
+      const what = bad.includes('loss') ? 'loss' : bad.includes('gradNorm') ? `gradient (${culprits.join(', ')})` : bad.join(', ');
+      throw new TrainingFault(
+        `Update ${this.updates + 1} was rejected: its ${what} is NaN or infinite. The weights from before it are kept.`,
+        'Lower the learning rate (or the reward weights) and press Train again.',
+      );
+    }
+    this.applyGradients(grads, norm);
+    norm.dispose();
+    return numbers;
   }
 
   /** Clips to the configured global norm (Pascanu et al. 2013), then takes an Adam step. */
@@ -244,6 +477,15 @@ export class SequenceTrainer {
       this.optimizer.applyGradients(Object.entries(grads).map(([name, g]) => ({ name, tensor: tf.mul(g, scale) })));
     });
     tf.dispose(Object.values(grads));
+  }
+
+  /** tfjs's Adam reads its learning rate on every step; setting it keeps the moment estimates (a new optimizer would not). */
+  private set optimizerLearningRate(lr: number) {
+    (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
+  }
+
+  private get optimizerLearningRate(): number {
+    return (this.optimizer as unknown as { learningRate: number }).learningRate;
   }
 
   async exportState(): Promise<TrainerState> {

@@ -44,6 +44,30 @@ export class MovingAverageBaseline implements Baseline {
   }
 }
 
+/**
+ * Self-critical baseline (Rennie et al. 2017): b = the return of the policy's own greedy decode. Samples that beat
+ * the current greedy output are reinforced, the others suppressed. The trainer sets the greedy return each update.
+ */
+export class SelfCriticalBaseline implements Baseline {
+  greedyReturn = 0;
+  value() {
+    return this.greedyReturn;
+  }
+  observe() {}
+  getState() {
+    return [];
+  }
+  setState() {}
+}
+
+/** The scalar baseline for REINFORCE; 'value' (a learned V(s_t)) is handled by the actor-critic loss instead. */
 export function makeBaseline(algorithm: ExperimentConfig['algorithm']): Baseline {
-  return algorithm.baseline === 'ema' ? new MovingAverageBaseline(algorithm.baselineDecay) : new BatchMeanBaseline();
+  switch (algorithm.baseline) {
+    case 'ema':
+      return new MovingAverageBaseline(algorithm.baselineDecay);
+    case 'self-critical':
+      return new SelfCriticalBaseline();
+    default:
+      return new BatchMeanBaseline();
+  }
 }

@@ -146,6 +146,11 @@ export class CharGru {
     return tf.add(tf.matMul(h, this.weights.logitsKernel), this.weights.logitsBias);
   }
 
+  /** The value head V(s) [B] of states [B, H]. */
+  value(h: tf.Tensor2D): tf.Tensor1D {
+    return tf.reshape(tf.add(tf.matMul(h, this.weights.valueKernel), this.weights.valueBias), [-1]) as tf.Tensor1D;
+  }
+
   /**
    * Teacher-forced pass over whole sequences (differentiable). inputs [B, T] int32 are the tokens fed at each step
    * (end-of-sequence first, then the sample shifted right). The input projection runs once for all steps; only the

@@ -17,7 +17,7 @@ export const NAMES_TASK: SequenceTask = {
   label: 'Names',
   tokenizer: namesTokenizer,
   corpus: namesCorpus,
-  pretrain: { steps: 1500, batchSize: 128, learningRate: 5e-3, maxLength: 16 },
+  pretrain: { steps: 600, batchSize: 128, learningRate: 5e-3, maxLength: 16 },
 };
 
 const SEQUENCE_TASKS: Partial<Record<TaskId, SequenceTask>> = { names: NAMES_TASK };
