@@ -4,9 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer } from 'vite';
-import { chromium } from 'playwright';
-import { findChromium, chromiumArgs } from '../scripts/chromium.mjs';
+import { withBrowserPage } from '../scripts/browser-page.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TIMEOUT_MS = 20 * 60 * 1000;
@@ -41,36 +39,17 @@ function printTable(results) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const server = await createServer({
-    root,
-    configFile: resolve(root, 'vite.config.ts'),
-    server: { port: 0, host: '127.0.0.1', hmr: false },
-    // Scan the bench page's imports up front: a dependency discovered late makes Vite reload the page mid-run.
-    optimizeDeps: { entries: ['bench/index.html'] },
-    logLevel: 'warn',
-    clearScreen: false,
-  });
-  await server.listen();
-  const { port } = server.httpServer.address();
-  const browser = await chromium.launch({ executablePath: findChromium(), args: chromiumArgs(), headless: true });
-  try {
-    const page = await browser.newPage();
-    page.on('console', (msg) => console.log(`  [page] ${msg.text()}`));
-    page.on('pageerror', (err) => console.error(`  [page error] ${err.message}`));
-    const query = args.suite ? `?suite=${encodeURIComponent(args.suite)}` : '';
-    await page.goto(`http://127.0.0.1:${port}/bench/index.html${query}`);
+  const query = args.suite ? `?suite=${encodeURIComponent(args.suite)}` : '';
+  await withBrowserPage(`/bench/index.html${query}`, async (page, { browserVersion }) => {
     await page.waitForFunction(() => window.__bench?.done === true, undefined, { timeout: TIMEOUT_MS, polling: 1000 });
     const state = await page.evaluate(() => window.__bench);
     if (state.error) throw new Error(`benchmark page failed: ${state.error}`);
-    const output = { machine: { browser: `chromium ${browser.version()}`, ...state.machine }, results: state.results };
+    const output = { machine: { browser: `chromium ${browserVersion}`, ...state.machine }, results: state.results };
     printTable(state.results);
     mkdirSync(dirname(args.out), { recursive: true });
     writeFileSync(args.out, `${JSON.stringify(output, null, 2)}\n`);
     console.log(`wrote ${args.out}`);
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  });
 }
 
 main().catch((err) => {

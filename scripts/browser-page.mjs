@@ -1,8 +1,12 @@
 // Runs a page of this project in headless Chromium (WebGPU on) behind a Vite dev server, for scripts that
 // need the browser's GPU path: `npm run pretrain` and `npm run bench`.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 import { chromium } from 'playwright';
 import { findChromium, chromiumArgs } from './chromium.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * Opens `pagePath` (relative to the project root, e.g. "/scripts/pretrain.html?task=names") and calls `use(page)`.
@@ -11,6 +15,8 @@ import { findChromium, chromiumArgs } from './chromium.mjs';
 export async function withBrowserPage(pagePath, use, { echoConsole = true } = {}) {
   // Scan every page up front: a dependency found late makes Vite reload the page mid-job.
   const server = await createServer({
+    root,
+    configFile: resolve(root, 'vite.config.ts'),
     server: { port: 0, host: '127.0.0.1', hmr: false },
     optimizeDeps: { entries: ['index.html', 'scripts/*.html', 'bench/*.html'] },
     logLevel: 'warn',
