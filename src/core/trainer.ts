@@ -51,7 +51,12 @@ export interface SampleView {
   reward: number;
   kl: number;
   terms: Record<string, number>;
+  /** For the first few samples: each generated token with the advantage the update gave it (teaching view). */
+  steps?: { token: string; advantage: number }[];
 }
+
+/** How many samples carry per-token advantages to the page. */
+export const SAMPLES_WITH_ADVANTAGES = 16;
 
 export interface UpdateResult {
   metrics: UpdateMetrics;
@@ -99,6 +104,8 @@ export class SequenceTrainer {
   private pendingChanges: string[] = [];
   private klControl: KlController;
   private encodedCorpus: number[][] | null = null;
+  /** Per-token advantages of the first samples [min(B, SAMPLES_WITH_ADVANTAGES), T], from the last gradient step. */
+  private displayAdvantages: Float32Array | null = null;
   updates = 0;
 
   constructor(
@@ -237,16 +244,24 @@ export class SequenceTrainer {
         learningRate: this.optimizerLearningRate,
         diagnostics,
       };
-      const samples = texts.map((text, b) => ({
+      const samples: SampleView[] = texts.map((text, b) => ({
         text,
         reward: rewards.total[b],
         kl: kl[b],
         terms: Object.fromEntries(Object.entries(rewards.terms).map(([id, s]) => [id, s[b]])),
+        steps: this.sampleSteps(tokenData, lengths, b, T),
       }));
+      this.displayAdvantages = null;
       return { metrics, samples };
     } finally {
       tf.dispose(owned);
     }
+  }
+
+  private sampleSteps(tokens: ArrayLike<number>, lengths: Int32Array, b: number, T: number): SampleView['steps'] {
+    const advantages = this.displayAdvantages;
+    if (!advantages || b >= advantages.length / T) return undefined;
+    return Array.from({ length: lengths[b] }, (_, t) => ({ token: this.task.tokenizer.vocab[tokens[b * T + t]] ?? '?', advantage: advantages[b * T + t] }));
   }
 
   private async scoreTexts(texts: string[], priorLogLik: Float32Array) {
@@ -293,6 +308,7 @@ export class SequenceTrainer {
       return { advantages: tf.mul(tf.sub(returns, baseline), mask) as tf.Tensor2D, returns };
     });
     const mle = this.mleBatch();
+    const display = tf.slice(targets.advantages, [0, 0], [Math.min(B, SAMPLES_WITH_ADVANTAGES), T]);
     try {
       return await this.gradientStep(() => {
         const { logits, values } = this.policy.forwardSequence(shiftRight(tokens));
@@ -308,9 +324,9 @@ export class SequenceTrainer {
           loss: tf.addN([terms.loss, ...extra.terms]) as tf.Scalar,
           report: { entropy: terms.meanEntropy, valueLoss: terms.valueLoss, advantageMean: maskedMean(targets.advantages, mask), ...extra.report },
         };
-      });
+      }, display);
     } finally {
-      tf.dispose([targets.advantages, targets.returns]);
+      tf.dispose([targets.advantages, targets.returns, display]);
       if (mle) tf.dispose([mle.tokens, mle.mask]);
     }
   }
@@ -347,6 +363,7 @@ export class SequenceTrainer {
           };
           const mle = this.mleBatch();
           try {
+            const display = steps === 0 ? tf.slice(normalised.advantages, [0, 0], [Math.min(B, SAMPLES_WITH_ADVANTAGES), normalised.advantages.shape[1]]) : undefined;
             const d = await this.gradientStep(() => {
               const { logits, values: v } = this.policy.forwardSequence(shiftRight(mb.tokens));
               const temperature = this.config.temperature;
@@ -377,7 +394,8 @@ export class SequenceTrainer {
                   ...extra.report,
                 },
               };
-            });
+            }, display);
+            display?.dispose();
             for (const [k, x] of Object.entries(d)) {
               if (k === 'ratioMin') totals[k] = Math.min(totals[k] ?? Infinity, x);
               else if (k === 'ratioMax') totals[k] = Math.max(totals[k] ?? -Infinity, x);
@@ -440,7 +458,10 @@ export class SequenceTrainer {
    * One optimiser step on a loss: gradient, global norm, and every reported number in ONE readback; the update is
    * rejected (weights untouched) if any of them is NaN or infinite.
    */
-  private async gradientStep(lossFn: () => { loss: tf.Scalar; report: Record<string, tf.Scalar> }): Promise<Record<string, number>> {
+  private async gradientStep(
+    lossFn: () => { loss: tf.Scalar; report: Record<string, tf.Scalar> },
+    display?: tf.Tensor,
+  ): Promise<Record<string, number>> {
     const report: Record<string, tf.Scalar> = {};
     const { value: loss, grads } = tf.variableGrads(() => {
       const out = lossFn();
@@ -449,9 +470,12 @@ export class SequenceTrainer {
     }, this.policy.variables().filter((v) => v.trainable));
     const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
     const names = ['loss', 'gradNorm', ...Object.keys(report)];
-    const packed = tf.tidy(() => tf.stack([loss, norm, ...Object.values(report)]));
-    const values = Array.from(await packed.data());
+    // Display data (per-token advantages) rides in the same readback as the scalars.
+    const packed = tf.tidy(() => tf.concat([tf.stack([loss, norm, ...Object.values(report)]), ...(display ? [tf.reshape(display, [-1])] : [])]));
+    const all = await packed.data();
     packed.dispose();
+    const values = Array.from(all.subarray(0, names.length));
+    if (display) this.displayAdvantages = Float32Array.from(all.subarray(names.length));
     tf.dispose([loss, ...Object.values(report)]);
     const numbers = Object.fromEntries(names.map((n, i) => [n, values[i]]));
     if (!values.every(Number.isFinite)) {

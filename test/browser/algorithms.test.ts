@@ -92,6 +92,26 @@ describe('a harder preset: short names containing "an"', () => {
   });
 });
 
+describe('per-token advantages for the teaching view', () => {
+  it.each(['reinforce', 'a2c', 'ppo'])('%s: the first samples carry their tokens and finite advantages', async (name) => {
+    const t = trainer({ ...ENDS_WITH_A, algorithm: { name } });
+    const { samples } = await t.update();
+    const withSteps = samples.filter((s) => s.steps);
+    expect(withSteps.length).toBe(16);
+    for (const s of withSteps) {
+      expect(s.steps!.map((x) => x.token).join('').replace('⏎', '')).toBe(s.text);
+      for (const x of s.steps!) expect(Number.isFinite(x.advantage)).toBe(true);
+    }
+    // REINFORCE at its first update: the policy still equals the prior (KL = 0), so the last step's advantage is the
+    // sample's reward minus one shared baseline.
+    if (name === 'reinforce') {
+      const spread = withSteps.map((s) => s.steps![s.steps!.length - 1].advantage - s.reward);
+      expect(Math.max(...spread) - Math.min(...spread)).toBeLessThan(1e-3);
+    }
+    t.dispose();
+  });
+});
+
 describe('critics and PPO diagnostics', () => {
   it('the value loss of A2C and PPO falls on a near-constant reward', async () => {
     for (const name of ['a2c', 'ppo']) {
