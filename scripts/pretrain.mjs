@@ -1,5 +1,8 @@
-// `npm run pretrain -- <task> [--hidden 128] [--embedding 32] [--steps N] [--seed 1] [--backend webgpu|wasm]`
+// `npm run pretrain -- <task> [--hidden 128] [--embedding 32] [--steps N] [--minutes M] [--seed 1] [--backend webgpu|wasm]
+//   [--data file.smi]`
 // Trains a task's prior with our own code in headless Chromium on WebGPU and writes it to public/priors/.
+// Molecules need `--data` (one SMILES per line, e.g. ../shared/data/smiles/train.smi): Node reads the file and hands its
+// text to the page; the data itself is never written to the repository.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { withBrowserPage } from './browser-page.mjs';
@@ -10,13 +13,20 @@ const { values, positionals } = parseArgs({
     hidden: { type: 'string', default: '128' },
     embedding: { type: 'string', default: '32' },
     steps: { type: 'string' },
+    // Wall-clock budget: training stops at the first report after this many minutes (the steps run so far are kept).
+    minutes: { type: 'string' },
+    data: { type: 'string' },
     seed: { type: 'string', default: '1' },
     out: { type: 'string', default: 'public/priors' },
     // webgpu is the product's path; wasm is often faster for this small model on a machine without a GPU.
     backend: { type: 'string', default: 'webgpu' },
   },
 });
-const task = positionals[0] ?? 'names';
+const task = positionals[0] === 'smiles' ? 'molecules' : (positionals[0] ?? 'names');
+if (task === 'molecules' && !values.data) {
+  console.error('The molecules prior needs its training data: npm run pretrain -- molecules --data ../shared/data/smiles/train.smi');
+  process.exit(2);
+}
 const request = {
   task,
   hidden: Number(values.hidden),
@@ -24,6 +34,8 @@ const request = {
   steps: values.steps ? Number(values.steps) : undefined,
   seed: Number(values.seed),
   backend: values.backend,
+  minutes: values.minutes ? Number(values.minutes) : undefined,
+  data: values.data ? await readFile(values.data, 'utf8') : undefined,
 };
 
 const result = await withBrowserPage('/scripts/pretrain.html', async (page) => {

@@ -1,6 +1,6 @@
 // The hyperparameter fields the panels show. Ranges come from config.ts BOUNDS (the schema is the single source);
 // this file adds only what the schema cannot know: a readable label, a one-line explanation, and a step.
-import { ALGORITHMS, BASELINES, BOUNDS, KL_MODES, LR_SCHEDULES, TASKS, type ExperimentConfig } from '../core/config';
+import { ALGORITHMS, BASELINES, BOUNDS, DIVERSITY_FILTERS, KL_MODES, LR_SCHEDULES, SWITCH, TASKS, type ExperimentConfig } from '../core/config';
 
 export interface NumberFieldSpec {
   kind: 'number';
@@ -23,6 +23,8 @@ export interface ChoiceFieldSpec {
   label: string;
   hint: string;
   options: readonly { value: string; label: string }[];
+  /** Only shown when this holds for the current draft. */
+  when?: (config: ExperimentConfig) => boolean;
 }
 
 export type FieldSpec = NumberFieldSpec | ChoiceFieldSpec;
@@ -36,12 +38,13 @@ const number = (
   extra: Partial<NumberFieldSpec> = {},
 ): NumberFieldSpec => ({ kind: 'number', path, label, hint, min: bound.min, max: bound.max, step, integer: Number.isInteger(step), ...extra });
 
-const TASK_LABELS: Record<(typeof TASKS)[number], string> = { names: 'Names' };
+const TASK_LABELS: Record<(typeof TASKS)[number], string> = { names: 'Names', molecules: 'Molecules (SMILES)' };
 /** What each task generates, shown under the task picker. */
 export const TASK_DESCRIPTIONS: Record<(typeof TASKS)[number], string> = {
   names: 'A character-level GRU pretrained on English first names writes one name per sample. That pretrained model is the prior.',
+  molecules: 'A GRU pretrained on 90,000 drug-like molecules writes one SMILES string per sample; RDKit checks and scores it. That pretrained model is the prior.',
 };
-const ALGORITHM_LABELS: Record<(typeof ALGORITHMS)[number], string> = { reinforce: 'REINFORCE', a2c: 'Actor-critic (A2C + GAE)', ppo: 'PPO (clipped)' };
+const ALGORITHM_LABELS: Record<(typeof ALGORITHMS)[number], string> = { reinforce: 'REINFORCE', a2c: 'Actor-critic (A2C + GAE)', ppo: 'PPO (clipped)', reinvent: 'REINVENT (augmented likelihood)' };
 const BASELINE_LABELS: Record<(typeof BASELINES)[number], string> = {
   mean: 'Batch mean',
   ema: 'Moving average of past batches',
@@ -50,6 +53,14 @@ const BASELINE_LABELS: Record<(typeof BASELINES)[number], string> = {
 };
 const KL_MODE_LABELS: Record<(typeof KL_MODES)[number], string> = { reward: 'Per-token reward penalty', loss: 'Loss term (exact KL)' };
 const LR_SCHEDULE_LABELS: Record<(typeof LR_SCHEDULES)[number], string> = { constant: 'Constant', linear: 'Linear decay to 0' };
+
+const isReinvent = (c: ExperimentConfig) => c.algorithm.name === 'reinvent';
+const DIVERSITY_FILTER_LABELS: Record<(typeof DIVERSITY_FILTERS)[number], string> = {
+  scaffold: 'Identical Murcko scaffold (25 per scaffold)',
+  'scaffold-smiles': 'Scaffold, and halve repeated SMILES',
+  off: 'Off',
+};
+const SWITCH_LABELS: Record<(typeof SWITCH)[number], string> = { on: 'On', off: 'Off' };
 
 export const TASK_FIELD: ChoiceFieldSpec = {
   kind: 'choice',
@@ -113,6 +124,24 @@ export const ALGORITHM_FIELDS: readonly FieldSpec[] = [
   number('algorithm.lrDecayUpdates', { min: 1, max: BOUNDS.annealUpdates.max }, 'Decay over', 'Updates until the learning rate reaches 0.', 10, {
     when: (c) => c.algorithm.lrSchedule === 'linear',
   }),
+  // REINVENT's settings (the diversity filter and replay act on molecules only).
+  number('algorithm.sigma', BOUNDS.sigma, 'σ (score scale)', 'Target: log π_prior(x) + σ · score(x). Larger σ: the score outweighs the prior more.', 1, { when: isReinvent }),
+  {
+    kind: 'choice',
+    path: 'algorithm.diversityFilter',
+    label: 'Diversity filter',
+    hint: 'Once a scaffold has 25 molecules scoring ≥ 0.4, its further molecules score 0: the agent must look elsewhere.',
+    options: DIVERSITY_FILTERS.map((d) => ({ value: d, label: DIVERSITY_FILTER_LABELS[d] })),
+    when: isReinvent,
+  },
+  {
+    kind: 'choice',
+    path: 'algorithm.replay',
+    label: 'Experience replay',
+    hint: 'Adds 10 of the 50 best molecules found so far to every update.',
+    options: SWITCH.map((d) => ({ value: d, label: SWITCH_LABELS[d] })),
+    when: isReinvent,
+  },
 ];
 
 export const SAMPLING_FIELDS: readonly FieldSpec[] = [
@@ -130,3 +159,4 @@ export const REBUILD_FIELDS: readonly FieldSpec[] = [
 export const ALL_FIELDS: readonly FieldSpec[] = [TASK_FIELD, ...ALGORITHM_FIELDS, ...SAMPLING_FIELDS, ...REBUILD_FIELDS];
 
 export const WEIGHT_BOUND = BOUNDS.weight;
+

@@ -6,13 +6,16 @@ import type { ParamSpec, ParamValue, ParamValues, TaskId } from './rewards/types
 
 export const CONFIG_VERSION = 1;
 
-export const TASKS = ['names'] as const satisfies readonly TaskId[];
-export const ALGORITHMS = ['reinforce', 'a2c', 'ppo'] as const;
+export const TASKS = ['names', 'molecules'] as const satisfies readonly TaskId[];
+export const ALGORITHMS = ['reinforce', 'a2c', 'ppo', 'reinvent'] as const;
 /** REINFORCE baselines: batch mean, moving average, the greedy decode's reward (self-critical), or a learned value. */
 export const BASELINES = ['mean', 'ema', 'self-critical', 'value'] as const;
 /** KL to the prior as a per-token reward penalty (RLHF style) or as a loss term (exact KL over the vocabulary). */
 export const KL_MODES = ['reward', 'loss'] as const;
 export const LR_SCHEDULES = ['constant', 'linear'] as const;
+/** REINVENT's diversity filter: identical Murcko scaffolds (bucket 25, min score 0.4), optionally also halving repeats of a SMILES. */
+export const DIVERSITY_FILTERS = ['scaffold', 'scaffold-smiles', 'off'] as const;
+export const SWITCH = ['on', 'off'] as const;
 
 /** Bounds of every numeric setting: the panels read these for slider ranges. */
 export const BOUNDS = {
@@ -38,6 +41,7 @@ export const BOUNDS = {
   klTarget: { min: 0, max: 100 },
   mleCoef: { min: 0, max: 10 },
   annealUpdates: { min: 0, max: 100_000 },
+  sigma: { min: 0, max: 1000 },
   rewardTerms: { max: 16 },
 } as const;
 
@@ -83,6 +87,12 @@ const AlgorithmSchema = v.object({
   lrSchedule: v.optional(v.picklist(LR_SCHEDULES), 'constant'),
   /** Linear schedule: the learning rate falls to 0 over this many updates. */
   lrDecayUpdates: int({ min: 1, max: BOUNDS.annealUpdates.max }, 1000),
+  /** REINVENT: σ of the augmented log-likelihood, log π_prior(x) + σ · score(x). */
+  sigma: num(BOUNDS.sigma, 128),
+  /** REINVENT (molecules): zero the score of molecules whose Murcko scaffold already has 25 good molecules. */
+  diversityFilter: v.optional(v.picklist(DIVERSITY_FILTERS), 'scaffold'),
+  /** REINVENT (molecules): replay 10 of the 50 best molecules seen so far in every update. */
+  replay: v.optional(v.picklist(SWITCH), 'on'),
 });
 
 const ModelSchema = v.object({
@@ -115,6 +125,46 @@ export interface ConfigError {
 
 export type ParseResult = { ok: true; config: ExperimentConfig } | { ok: false; errors: ConfigError[] };
 
+/**
+ * Settings whose default depends on the task, applied by parseConfig when the input omits them. The schema's own
+ * defaults are the names task's, so a names config (and every link made for it) reads exactly as before.
+ */
+export interface TaskDefaults {
+  rewards: RewardConfig[];
+  maxLength: number;
+}
+
+export const TASK_DEFAULTS: Record<(typeof TASKS)[number], TaskDefaults> = {
+  names: { rewards: [{ id: 'ends_with', weight: 1, params: { suffix: 'a' } }], maxLength: 16 },
+  // Valid and drug-like; the weights sum to 1 so the score stays in [0, 1], as REINVENT's σ expects.
+  // SMILES of the training data are at most 99 tokens long.
+  molecules: {
+    rewards: [
+      { id: 'validity', weight: 0.2, params: {} },
+      { id: 'qed', weight: 0.8, params: {} },
+    ],
+    maxLength: 100,
+  },
+};
+
+/** Learning rates that depend on the algorithm, applied when the input omits learningRate (REINVENT: 1e-4, its paper's). */
+export const ALGORITHM_LEARNING_RATES: Partial<Record<(typeof ALGORITHMS)[number], number>> = { reinvent: 1e-4 };
+
+/** The task- and algorithm-dependent defaults for an input that omits them (the input itself is not changed). */
+function withDependentDefaults(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const given = input as Record<string, unknown>;
+  const task = typeof given.task === 'string' ? TASK_DEFAULTS[given.task as (typeof TASKS)[number]] : undefined;
+  const algorithm = given.algorithm as { name?: unknown } | undefined;
+  const algorithmName = typeof algorithm === 'object' && algorithm !== null ? algorithm.name : undefined;
+  const lr = typeof algorithmName === 'string' ? ALGORITHM_LEARNING_RATES[algorithmName as (typeof ALGORITHMS)[number]] : undefined;
+  const out = { ...given };
+  if (task && !Object.hasOwn(given, 'rewards')) out.rewards = structuredClone(task.rewards);
+  if (task && !Object.hasOwn(given, 'maxLength')) out.maxLength = task.maxLength;
+  if (lr !== undefined && !Object.hasOwn(given, 'learningRate')) out.learningRate = lr;
+  return out;
+}
+
 export function defaultConfig(): ExperimentConfig {
   const result = parseConfig({});
   if (!result.ok) throw new Error(`The default config is invalid: ${formatErrors(result.errors)}`);
@@ -122,7 +172,7 @@ export function defaultConfig(): ExperimentConfig {
 }
 
 export function parseConfig(input: unknown): ParseResult {
-  const parsed = v.safeParse(ExperimentConfigSchema, input);
+  const parsed = v.safeParse(ExperimentConfigSchema, withDependentDefaults(input));
   if (!parsed.success) {
     return { ok: false, errors: parsed.issues.map((issue) => ({ path: v.getDotPath(issue) ?? '', message: issue.message })) };
   }

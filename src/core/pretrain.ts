@@ -1,9 +1,17 @@
 // Maximum-likelihood pretraining of a prior (teacher forcing): minimise −(1/N) Σ log p(x_t | x_<t) over the corpus.
+//
+// Length bucketing (optional, for corpora with long and varied sequences such as SMILES): the examples are sorted by
+// length, cut into batches of neighbours, and each batch is padded only to the next multiple of BUCKET_STEP above its
+// longest sequence (capped at maxLength). Few distinct shapes keep the WebGPU buffer pool small; short batches no
+// longer pay for the longest example's padding.
 import * as tf from '@tensorflow/tfjs';
 import type { CharGru } from './models/charGru';
 import { Rng } from './rng';
 import { maskedMean, padSequences, shiftRight, tokenLogProbs } from './sequences';
 import type { Tokenizer } from './tasks/tokenizer';
+
+/** Bucketed batches are padded to a multiple of this many steps. */
+export const BUCKET_STEP = 16;
 
 export interface PretrainOptions {
   steps: number;
@@ -13,11 +21,33 @@ export interface PretrainOptions {
   seed: number;
   /** Report progress every this many steps (reading the loss back costs a GPU sync). */
   reportEvery: number;
+  /** Draw batches from length-sorted buckets and pad each to a multiple of BUCKET_STEP (default: off, pad to maxLength). */
+  lengthBuckets?: boolean;
 }
 
 export interface PretrainProgress {
   step: number;
   loss: number;
+}
+
+/** Steps a batch of sequences is padded to: the longest sequence plus its end step, rounded up to BUCKET_STEP. */
+export function paddedLength(longest: number, maxLength: number): number {
+  return Math.min(maxLength, Math.ceil((longest + 1) / BUCKET_STEP) * BUCKET_STEP);
+}
+
+/**
+ * One epoch of length-bucketed batches (arrays of example indices): examples sorted by length (ties broken by a
+ * shuffle), cut into batches of neighbours, the batches shuffled. A final partial batch is dropped.
+ */
+export function bucketedBatches(lengths: readonly number[], batchSize: number, rng: Rng): number[][] {
+  const order = rng.shuffle(lengths.map((_, i) => i));
+  const rank = new Int32Array(order.length);
+  order.forEach((idx, r) => (rank[idx] = r));
+  order.sort((a, b) => lengths[a] - lengths[b] || rank[a] - rank[b]);
+  const batches: number[][] = [];
+  for (let start = 0; start + batchSize <= order.length; start += batchSize) batches.push(order.slice(start, start + batchSize));
+  if (batches.length === 0 && order.length) batches.push(order);
+  return rng.shuffle(batches);
 }
 
 /** Trains `model` in place, yielding the mean loss every `reportEvery` steps. Texts longer than maxLength − 1 are skipped. */
@@ -31,21 +61,33 @@ export async function* pretrainMle(
   if (encoded.length === 0) throw new Error(`No training text is shorter than ${opts.maxLength} tokens`);
   const rng = new Rng(opts.seed).split('pretrain');
   const optimizer = tf.train.adam(opts.learningRate);
-  let order = rng.shuffle(encoded.map((_, i) => i));
+  const lengths = encoded.map((ids) => ids.length);
+  const bucketed = opts.lengthBuckets ?? false;
+  // Without bucketing: one shuffled order, read in consecutive slices and reshuffled when it runs out.
+  let order = bucketed ? [] : rng.shuffle(encoded.map((_, i) => i));
   let cursor = 0;
+  let buckets: number[][] = [];
+  const nextBatch = (): number[] => {
+    if (bucketed) {
+      if (buckets.length === 0) buckets = bucketedBatches(lengths, opts.batchSize, rng);
+      return buckets.pop()!;
+    }
+    if (cursor + opts.batchSize > order.length) {
+      order = rng.shuffle(order);
+      cursor = 0;
+    }
+    cursor += opts.batchSize;
+    return order.slice(cursor - opts.batchSize, cursor);
+  };
   try {
     let pending: tf.Scalar[] = [];
     for (let step = 1; step <= opts.steps; step++) {
-      if (cursor + opts.batchSize > order.length) {
-        order = rng.shuffle(order);
-        cursor = 0;
-      }
-      const batch = order.slice(cursor, cursor + opts.batchSize).map((i) => encoded[i]);
-      cursor += opts.batchSize;
-      const { tokens, mask } = padSequences(batch, opts.maxLength);
+      const batch = nextBatch().map((i) => encoded[i]);
+      const T = bucketed ? paddedLength(Math.max(...batch.map((ids) => ids.length)), opts.maxLength) : opts.maxLength;
+      const { tokens, mask } = padSequences(batch, T);
       const loss = tf.tidy(() => {
-        const targets = tf.tensor2d(tokens, [batch.length, opts.maxLength], 'int32');
-        const weights = tf.tensor2d(mask, [batch.length, opts.maxLength]);
+        const targets = tf.tensor2d(tokens, [batch.length, T], 'int32');
+        const weights = tf.tensor2d(mask, [batch.length, T]);
         return optimizer.minimize(() => {
           const { logits } = model.forwardSequence(shiftRight(targets));
           return tf.neg(maskedMean(tokenLogProbs(logits, targets), weights));
@@ -67,16 +109,24 @@ export async function* pretrainMle(
   }
 }
 
-/** Mean negative log-likelihood per token of `texts` under `model` (for reporting prior quality). */
+/** Mean negative log-likelihood per token of `texts` under `model` (for reporting prior quality), in chunks of 512. */
 export async function evaluateNll(model: CharGru, texts: readonly string[], tokenizer: Tokenizer, maxLength: number): Promise<number> {
   const encoded = texts.map((t) => tokenizer.encode(t)).filter((ids) => ids.length < maxLength);
-  const { tokens, mask } = padSequences(encoded, maxLength);
-  const nll = tf.tidy(() => {
-    const targets = tf.tensor2d(tokens, [encoded.length, maxLength], 'int32');
-    const { logits } = model.forwardSequence(shiftRight(targets));
-    return tf.neg(maskedMean(tokenLogProbs(logits, targets), tf.tensor2d(mask, [encoded.length, maxLength])));
-  });
-  const value = (await nll.data())[0];
-  nll.dispose();
-  return value;
+  let nllSum = 0;
+  let tokenCount = 0;
+  for (let start = 0; start < encoded.length; start += 512) {
+    const chunk = encoded.slice(start, start + 512);
+    const { tokens, mask } = padSequences(chunk, maxLength);
+    const sums = tf.tidy(() => {
+      const targets = tf.tensor2d(tokens, [chunk.length, maxLength], 'int32');
+      const weights = tf.tensor2d(mask, [chunk.length, maxLength]);
+      const logProbs = tokenLogProbs(model.forwardSequence(shiftRight(targets)).logits, targets);
+      return tf.stack([tf.neg(tf.sum(tf.mul(logProbs, weights))), tf.sum(weights)]);
+    });
+    const [nll, count] = await sums.data();
+    sums.dispose();
+    nllSum += nll;
+    tokenCount += count;
+  }
+  return tokenCount ? nllSum / tokenCount : NaN;
 }

@@ -9,14 +9,20 @@ import { exactKlToPrior } from './algorithms/klToPrior';
 import { mleLoss } from './algorithms/mle';
 import { ppoLoss } from './algorithms/ppo';
 import { reinforceLoss } from './algorithms/reinforce';
-import { BOUNDS, type ExperimentConfig } from './config';
+import { reinventLoss, sequenceLogLik } from './algorithms/reinvent';
+import { DiversityFilter, inBatchDuplicates } from './chem/diversityFilter';
+import type { Membership } from './chem/metrics';
+import { ReplayMemory } from './chem/replayMemory';
+import { BOUNDS, formatErrors, type ExperimentConfig } from './config';
 import { computeAdvantages } from './kernels';
 import type { SerializedTensor } from './checkpoints/types';
 import { CharGru, WEIGHT_NAMES, weightShapes } from './models/charGru';
 import { composeRewards, contextNeeds } from './rewards/composite';
+import { rewardProblems } from './rewards/registry';
 import { sampleSequences } from './rollout';
 import { Rng } from './rng';
 import { maskedMean, padSequences, shiftRight, tokenEntropy, tokenLogProbs } from './sequences';
+import { shippedNoveltySet, viewMolecules, type MoleculeView } from './tasks/moleculeView';
 import type { SequenceTask } from './tasks/sequenceTasks';
 
 export interface UpdateMetrics {
@@ -106,6 +112,14 @@ export class SequenceTrainer {
   private encodedCorpus: number[][] | null = null;
   /** Per-token advantages of the first samples [min(B, SAMPLES_WITH_ADVANTAGES), T], from the last gradient step. */
   private displayAdvantages: Float32Array | null = null;
+  /** The reward settings last checked by rewardProblems (a query SMILES or SMARTS is checked once, not every update). */
+  private checkedRewards = '';
+  /** Molecules: REINVENT's diversity filter (scaffold buckets), null when off or another task. */
+  private diversityFilter: DiversityFilter | null = null;
+  /** Molecules: the best molecules so far, replayed by REINVENT. */
+  private readonly replayMemory = new ReplayMemory();
+  /** Training-set membership for the novelty metric (molecules); fetched on first use unless given. */
+  private noveltySet: Membership | null | undefined;
   updates = 0;
 
   constructor(
@@ -118,6 +132,12 @@ export class SequenceTrainer {
     this.optimizer = tf.train.adam(config.learningRate);
     this.baseline = makeBaseline(config.algorithm);
     this.klControl = new KlController(config.algorithm.klCoef, config.algorithm.klTarget);
+    this.diversityFilter = makeDiversityFilter(config);
+  }
+
+  /** The training-set membership structure for the novelty metric (tests pass theirs; the app fetches the shipped one). */
+  setNoveltySet(set: Membership | null): void {
+    this.noveltySet = set;
   }
 
   get currentConfig(): ExperimentConfig {
@@ -134,6 +154,7 @@ export class SequenceTrainer {
     if (next.algorithm.klCoef !== before.algorithm.klCoef || next.algorithm.klTarget !== before.algorithm.klTarget) {
       this.klControl = new KlController(next.algorithm.klCoef, next.algorithm.klTarget);
     }
+    if (next.algorithm.diversityFilter !== before.algorithm.diversityFilter) this.diversityFilter = makeDiversityFilter(next);
     this.config = structuredClone(next);
     this.pendingChanges.push(...changes);
   }
@@ -159,6 +180,7 @@ export class SequenceTrainer {
     const beta = this.klControl.beta;
     const klAsReward = alg.klMode === 'reward';
     this.optimizerLearningRate = annealed(cfg.learningRate, this.updates, alg.lrSchedule === 'linear' ? alg.lrDecayUpdates : 0);
+    await this.checkSettings();
 
     // 1. Rollout, and the prior's view of the same tokens (no gradients).
     const rollout = sampleSequences(this.policy, { batchSize: B, maxLength: T, temperature, seed: cfg.seed, counter: this.updates * COUNTER_STRIDE });
@@ -178,8 +200,10 @@ export class SequenceTrainer {
       const priorLogLik = new Float32Array(B);
       const lengths = new Int32Array(B);
       const texts: string[] = [];
+      const priorSeqLogLik = new Float32Array(B);
       for (let b = 0; b < B; b++) {
         kl[b] = stats[b * 3];
+        priorSeqLogLik[b] = stats[b * 3 + 1];
         lengths[b] = stats[b * 3 + 2];
         priorLogLik[b] = stats[b * 3 + 1] / Math.max(lengths[b], 1);
         texts.push(this.task.tokenizer.decode(Array.from(tokenData.subarray(b * T, (b + 1) * T))));
@@ -190,6 +214,7 @@ export class SequenceTrainer {
 
       // 3. Rewards, term by term.
       const rewards = await this.scoreTexts(texts, priorLogLik);
+      const molecules = this.task.id === 'molecules' ? await viewMolecules(texts, await this.trainingSet()) : null;
       const klPenalty = klAsReward ? beta : 0;
       const totalReturn = rewards.total.map((r, b) => r - klPenalty * kl[b]);
       if (alg.name === 'reinforce' && alg.baseline === 'self-critical' && this.baseline instanceof SelfCriticalBaseline) {
@@ -218,7 +243,16 @@ export class SequenceTrainer {
         tokenRewards,
         baseline: b0,
       };
-      const diagnostics = alg.name === 'ppo' ? await this.ppoEpochs(batch) : await this.singleStep(batch);
+      const diagnostics =
+        alg.name === 'ppo'
+          ? await this.ppoEpochs(batch)
+          : alg.name === 'reinvent'
+            ? await this.reinventStep(batch, texts, priorSeqLogLik, rewards.total, molecules)
+            : await this.singleStep(batch);
+      if (molecules) {
+        // The batch metrics the molecule plots show, beside the algorithm's own numbers.
+        Object.assign(diagnostics, molecules.metrics, { scoreMean: mean(rewards.total), scoreTop: Math.max(...rewards.total) });
+      }
       this.baseline.observe(totalReturn);
       this.klControl.observe(mean(kl));
       this.updates++;
@@ -267,7 +301,8 @@ export class SequenceTrainer {
   private async scoreTexts(texts: string[], priorLogLik: Float32Array) {
     const cfg = this.config;
     const needs = contextNeeds(cfg.rewards);
-    const rewards = await composeRewards(cfg.rewards, { texts }, texts.length, needs.has('priorLogLik') ? { priorLogLik } : {});
+    const batch = this.task.rewardBatch(texts);
+    const rewards = await composeRewards(cfg.rewards, batch, texts.length, needs.has('priorLogLik') ? { priorLogLik } : {});
     const badTerm = Object.entries(rewards.raw).find(([, s]) => !s.every(Number.isFinite));
     if (badTerm) {
       throw new TrainingFault(`Update ${this.updates + 1}: reward term "${badTerm[0]}" returned NaN or an infinite value.`, "Check that term's parameters.");
@@ -287,6 +322,109 @@ export class SequenceTrainer {
       return rewards.total[0];
     } finally {
       tf.dispose([greedy.tokens, greedy.mask, greedy.logProbs, greedy.values, priorSum]);
+    }
+  }
+
+  /**
+   * Refuses settings the schema cannot check: reward parameters that need RDKit (a query SMILES or SMARTS) and MLE
+   * mixing on a task whose data is not at hand. Reward settings are checked once per change.
+   */
+  private async checkSettings(): Promise<void> {
+    const cfg = this.config;
+    const key = JSON.stringify(cfg.rewards);
+    if (key !== this.checkedRewards) {
+      const problems = await rewardProblems(cfg);
+      if (problems.length) {
+        throw new TrainingFault(`Training cannot start: ${formatErrors(problems)}.`, 'Correct the reward parameter and press Train again.');
+      }
+      this.checkedRewards = key;
+    }
+    if (cfg.algorithm.mleCoef > 0 && this.task.corpusUnavailable) {
+      throw new TrainingFault(`MLE mixing is not available for ${this.task.label}: ${this.task.corpusUnavailable}`, 'Set α (MLE mixing) to 0.');
+    }
+  }
+
+  private async trainingSet(): Promise<Membership | null> {
+    if (this.noveltySet === undefined) this.noveltySet = await shippedNoveltySet();
+    return this.noveltySet;
+  }
+
+  /**
+   * REINVENT: one gradient step of the squared distance between the agent's sequence log-likelihood and the augmented
+   * one (src/core/algorithms/reinvent.ts), on the sampled batch (repeats dropped, scores through the diversity filter)
+   * plus molecules replayed from the memory of the best ones.
+   */
+  private async reinventStep(
+    batch: OptimBatch,
+    texts: string[],
+    priorSeqLogLik: Float32Array,
+    totals: Float32Array,
+    molecules: MoleculeView | null,
+  ): Promise<Record<string, number>> {
+    const alg = this.config.algorithm;
+    const [B, T] = batch.tokens.shape;
+    // Invalid molecules score 0, whatever the terms and weights say.
+    const scores = Float32Array.from(totals, (r, b) => (molecules && molecules.canonical[b] === null ? 0 : r));
+    const identity = texts.map((t, b) => molecules?.canonical[b] ?? `raw:${t}`);
+    const keep = Float32Array.from(inBatchDuplicates(identity), (dup) => (dup ? 0 : 1));
+    let filtered: Float32Array = scores;
+    if (molecules && this.diversityFilter) {
+      // Repeats are not offered to the filter, so a molecule sampled twice counts once in its scaffold's bucket.
+      const offered = molecules.canonical.map((c, b) => (keep[b] ? c : null));
+      filtered = this.diversityFilter.apply(scores, offered, molecules.scaffolds);
+    }
+    // Replay: molecules remembered from earlier updates, re-encoded from their canonical SMILES (skipped if they do not fit).
+    const tokenizer = this.task.tokenizer as typeof this.task.tokenizer & { canEncode?: (s: string) => boolean };
+    const replayed =
+      molecules && alg.replay === 'on'
+        ? this.replayMemory
+            .sample(seededRandom(this.config.seed, this.updates, 'replay'))
+            .filter((e) => tokenizer.canEncode?.(e.smiles) ?? true)
+            .map((e) => ({ ids: tokenizer.encode(e.smiles), score: e.score }))
+            .filter((e) => e.ids.length < T)
+        : [];
+    if (molecules) this.replayMemory.add(molecules.canonical.map((smiles, b) => ({ smiles: keep[b] ? smiles : null, score: filtered[b] })));
+    const R = replayed.length;
+    const padded = padSequences(replayed.map((e) => e.ids), T);
+    const inputs = tf.tidy(() => {
+      const replayTokens = tf.tensor2d(padded.tokens, [R, T], 'int32');
+      const replayMask = tf.tensor2d(padded.mask, [R, T]);
+      const replayPrior = R
+        ? sequenceLogLik(tokenLogProbs(this.prior.forwardSequence(shiftRight(replayTokens)).logits, replayTokens), replayMask)
+        : tf.zeros([0]);
+      return {
+        tokens: tf.concat([batch.tokens, replayTokens]) as tf.Tensor2D,
+        mask: tf.concat([batch.mask, replayMask]) as tf.Tensor2D,
+        priorLogLik: tf.concat([tf.tensor1d(priorSeqLogLik), replayPrior]) as tf.Tensor1D,
+        scores: tf.tensor1d([...filtered, ...replayed.map((e) => e.score)]),
+        weights: tf.tensor1d([...keep, ...replayed.map(() => 1)]),
+      };
+    });
+    try {
+      const numbers = await this.gradientStep(() => {
+        const { logits } = this.policy.forwardSequence(shiftRight(inputs.tokens));
+        const agentLogLik = sequenceLogLik(tokenLogProbs(logits, inputs.tokens), inputs.mask);
+        const { loss, augmentedLogLik } = reinventLoss({ ...inputs, agentLogLik, sigma: alg.sigma });
+        return {
+          loss,
+          report: {
+            entropy: maskedMean(tokenEntropy(logits), inputs.mask),
+            agentLogLik: tf.mean(agentLogLik) as tf.Scalar,
+            priorLogLik: tf.mean(inputs.priorLogLik) as tf.Scalar,
+            augmentedLogLik: tf.mean(augmentedLogLik) as tf.Scalar,
+          },
+        };
+      });
+      const stats: Record<string, number> = {
+        ...numbers,
+        replayed: R,
+        duplicatesDropped: B - keep.reduce((a, k) => a + k, 0),
+        filteredScoreMean: mean(filtered),
+      };
+      if (molecules && this.diversityFilter) stats.fullScaffoldBuckets = this.diversityFilter.fullBuckets;
+      return stats;
+    } finally {
+      tf.dispose([inputs.tokens, inputs.mask, inputs.priorLogLik, inputs.scores, inputs.weights]);
     }
   }
 
@@ -581,4 +719,17 @@ function describeChanges(a: ExperimentConfig, b: ExperimentConfig): string[] {
     if (old !== v) out.push(`${k} ${old}→${v}`);
   }
   return out;
+}
+
+/** The diversity filter a config asks for (molecules with REINVENT only; scaffold buckets of 25, min score 0.4). */
+function makeDiversityFilter(config: ExperimentConfig): DiversityFilter | null {
+  const mode = config.algorithm.diversityFilter;
+  if (config.task !== 'molecules' || config.algorithm.name !== 'reinvent' || mode === 'off') return null;
+  return new DiversityFilter({ penalizeSameSmiles: mode === 'scaffold-smiles' });
+}
+
+/** A [0, 1) source keyed by seed, update and purpose, so replay draws are reproducible. */
+function seededRandom(seed: number, update: number, purpose: string): () => number {
+  const rng = new Rng(seed ^ Math.imul(update + 1, 0x27d4eb2f)).split(purpose);
+  return () => rng.float();
 }
