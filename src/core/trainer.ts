@@ -20,6 +20,7 @@ import { CharGru, WEIGHT_NAMES, weightShapes } from './models/charGru';
 import { composeRewards, contextNeeds } from './rewards/composite';
 import { rewardProblems } from './rewards/registry';
 import { sampleSequences } from './rollout';
+import { BUCKET_STEP } from './pretrain';
 import { Rng } from './rng';
 import { maskedMean, padSequences, shiftRight, tokenEntropy, tokenLogProbs } from './sequences';
 import { shippedNoveltySet, viewMolecules, type MoleculeView } from './tasks/moleculeView';
@@ -247,7 +248,7 @@ export class SequenceTrainer {
         alg.name === 'ppo'
           ? await this.ppoEpochs(batch)
           : alg.name === 'reinvent'
-            ? await this.reinventStep(batch, texts, priorSeqLogLik, rewards.total, molecules)
+            ? await this.reinventStep(batch, texts, lengths, priorSeqLogLik, rewards.total, molecules)
             : await this.singleStep(batch);
       if (molecules) {
         // The batch metrics the molecule plots show, beside the algorithm's own numbers.
@@ -357,12 +358,13 @@ export class SequenceTrainer {
   private async reinventStep(
     batch: OptimBatch,
     texts: string[],
+    lengths: Int32Array,
     priorSeqLogLik: Float32Array,
     totals: Float32Array,
     molecules: MoleculeView | null,
   ): Promise<Record<string, number>> {
     const alg = this.config.algorithm;
-    const [B, T] = batch.tokens.shape;
+    const [B, maxLength] = batch.tokens.shape;
     // Invalid molecules score 0, whatever the terms and weights say.
     const scores = Float32Array.from(totals, (r, b) => (molecules && molecules.canonical[b] === null ? 0 : r));
     const identity = texts.map((t, b) => molecules?.canonical[b] ?? `raw:${t}`);
@@ -381,8 +383,12 @@ export class SequenceTrainer {
             .sample(seededRandom(this.config.seed, this.updates, 'replay'))
             .filter((e) => tokenizer.canEncode?.(e.smiles) ?? true)
             .map((e) => ({ ids: tokenizer.encode(e.smiles), score: e.score }))
-            .filter((e) => e.ids.length < T)
+            .filter((e) => e.ids.length < maxLength)
         : [];
+    // The loss reads each sequence up to its end token: steps past the longest one are cut (to a multiple of BUCKET_STEP,
+    // so few shapes reach the GPU's buffer pool). Cheaper, same loss.
+    const longest = Math.max(1, ...lengths, ...replayed.map((e) => e.ids.length + 1));
+    const T = Math.min(maxLength, Math.ceil(longest / BUCKET_STEP) * BUCKET_STEP);
     if (molecules) this.replayMemory.add(molecules.canonical.map((smiles, b) => ({ smiles: keep[b] ? smiles : null, score: filtered[b] })));
     const R = replayed.length;
     const padded = padSequences(replayed.map((e) => e.ids), T);
@@ -393,8 +399,8 @@ export class SequenceTrainer {
         ? sequenceLogLik(tokenLogProbs(this.prior.forwardSequence(shiftRight(replayTokens)).logits, replayTokens), replayMask)
         : tf.zeros([0]);
       return {
-        tokens: tf.concat([batch.tokens, replayTokens]) as tf.Tensor2D,
-        mask: tf.concat([batch.mask, replayMask]) as tf.Tensor2D,
+        tokens: tf.concat([tf.slice(batch.tokens, [0, 0], [B, T]), replayTokens]) as tf.Tensor2D,
+        mask: tf.concat([tf.slice(batch.mask, [0, 0], [B, T]), replayMask]) as tf.Tensor2D,
         priorLogLik: tf.concat([tf.tensor1d(priorSeqLogLik), replayPrior]) as tf.Tensor1D,
         scores: tf.tensor1d([...filtered, ...replayed.map((e) => e.score)]),
         weights: tf.tensor1d([...keep, ...replayed.map(() => 1)]),
