@@ -86,7 +86,7 @@ export interface TrainerState {
   updates: number;
   weights: SerializedTensor[];
   optimizer: SerializedTensor[];
-  /** Baseline state words. */
+  /** Learner state words: [β of the KL controller, ...the REINFORCE baseline's state]. */
   rng: number[];
 }
 
@@ -670,7 +670,7 @@ export class SequenceTrainer {
         return { name: `${i}:${name}`, shape: tensor.shape, dtype, data };
       }),
     );
-    return { updates: this.updates, weights, optimizer, rng: this.baseline.getState() };
+    return { updates: this.updates, weights, optimizer, rng: [this.klControl.beta, ...this.baseline.getState()] };
   }
 
   /** Restores a state saved by exportState for a model of the same size. */
@@ -682,7 +682,9 @@ export class SequenceTrainer {
       const sorted = [...state.optimizer].sort((a, b) => parseInt(a.name) - parseInt(b.name));
       await this.optimizer.setWeights(sorted.map((t) => ({ name: t.name.slice(t.name.indexOf(':') + 1), tensor: tf.tensor(t.data, t.shape, t.dtype) })));
     }
-    this.baseline.setState(state.rng);
+    const [beta, ...baselineState] = state.rng;
+    if (beta !== undefined && Number.isFinite(beta)) this.klControl.beta = beta;
+    this.baseline.setState(baselineState);
     this.updates = state.updates;
   }
 
