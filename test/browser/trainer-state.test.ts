@@ -9,7 +9,7 @@ import { NAMES_TASK } from '../../src/core/tasks/sequenceTasks';
 import { SequenceTrainer } from '../../src/core/trainer';
 
 function trainerFrom(values: Record<string, Float32Array>) {
-  const parsed = parseConfig({ seed: 5, batchSize: 16, model: { hidden: 24, embedding: 8 }, algorithm: { baseline: 'ema' } });
+  const parsed = parseConfig({ seed: 5, batchSize: 16, model: { hidden: 24, embedding: 8 }, algorithm: { baseline: 'ema', klTarget: 0.5 } });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   const size = { vocab: NAMES_TASK.tokenizer.vocab.length, ...parsed.config.model };
   return new SequenceTrainer(parsed.config, NAMES_TASK, CharGru.fromValues(size, values, true, 'policy'), CharGru.fromValues(size, values, false, 'prior'));
@@ -39,6 +39,7 @@ describe('trainer state', () => {
       const b = await restored.update();
       expect(b.samples.map((s) => s.text)).toEqual(a.samples.map((s) => s.text));
       expect(b.metrics.rewardMean).toBe(a.metrics.rewardMean);
+      expect(b.metrics.beta).toBe(a.metrics.beta); // the adaptive KL controller's β survives the round trip
       // The first update after the restore starts from identical weights, so its loss is identical. After it, tfjs's
       // Adam uses β^t recomputed with pow() on restore instead of the running product: ~1 ulp, hence a tolerance.
       if (i === 0) expect(b.metrics.loss).toBe(a.metrics.loss);
