@@ -132,10 +132,12 @@ export type ParseResult = { ok: true; config: ExperimentConfig } | { ok: false; 
 export interface TaskDefaults {
   rewards: RewardConfig[];
   maxLength: number;
+  /** The model size of the task's shipped prior (another size means pretraining one in the page, which needs data). */
+  model: { hidden: number; embedding: number };
 }
 
 export const TASK_DEFAULTS: Record<(typeof TASKS)[number], TaskDefaults> = {
-  names: { rewards: [{ id: 'ends_with', weight: 1, params: { suffix: 'a' } }], maxLength: 16 },
+  names: { rewards: [{ id: 'ends_with', weight: 1, params: { suffix: 'a' } }], maxLength: 16, model: { hidden: 128, embedding: 32 } },
   // Valid and drug-like; the weights sum to 1 so the score stays in [0, 1], as REINVENT's σ expects.
   // SMILES of the training data are at most 99 tokens long.
   molecules: {
@@ -144,6 +146,7 @@ export const TASK_DEFAULTS: Record<(typeof TASKS)[number], TaskDefaults> = {
       { id: 'qed', weight: 0.8, params: {} },
     ],
     maxLength: 100,
+    model: { hidden: 256, embedding: 32 },
   },
 };
 
@@ -161,6 +164,8 @@ function withDependentDefaults(input: unknown): unknown {
   const out = { ...given };
   if (task && !Object.hasOwn(given, 'rewards')) out.rewards = structuredClone(task.rewards);
   if (task && !Object.hasOwn(given, 'maxLength')) out.maxLength = task.maxLength;
+  if (task && given.model === undefined) out.model = { ...task.model };
+  else if (task && typeof given.model === 'object' && given.model !== null && !Array.isArray(given.model)) out.model = { ...task.model, ...given.model };
   if (lr !== undefined && !Object.hasOwn(given, 'learningRate')) out.learningRate = lr;
   return out;
 }

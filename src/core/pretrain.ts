@@ -57,6 +57,9 @@ export async function* pretrainMle(
   tokenizer: Tokenizer,
   opts: PretrainOptions,
 ): AsyncGenerator<PretrainProgress> {
+  if (corpus.length === 0) {
+    throw new Error('There is no training data at hand to pretrain a prior of this model size; choose the size of the shipped prior');
+  }
   const encoded = corpus.map((t) => tokenizer.encode(t)).filter((ids) => ids.length < opts.maxLength);
   if (encoded.length === 0) throw new Error(`No training text is shorter than ${opts.maxLength} tokens`);
   const rng = new Rng(opts.seed).split('pretrain');

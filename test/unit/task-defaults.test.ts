@@ -21,6 +21,7 @@ describe('task-dependent defaults', () => {
     const entries = (ExperimentConfigSchema as unknown as { entries: Record<string, { default: unknown }> }).entries;
     expect(entries.rewards.default).toEqual(TASK_DEFAULTS.names.rewards);
     expect(entries.maxLength.default).toBe(TASK_DEFAULTS.names.maxLength);
+    expect(names.model).toEqual(TASK_DEFAULTS.names.model);
     expect(defaultConfig()).toEqual(names);
   });
 
@@ -29,6 +30,8 @@ describe('task-dependent defaults', () => {
     expect(m.rewards.map((r) => r.id)).toEqual(['validity', 'qed']);
     expect(m.rewards.reduce((a, r) => a + r.weight, 0)).toBeCloseTo(1, 10);
     expect(m.maxLength).toBe(100);
+    expect(m.model).toEqual({ hidden: 256, embedding: 32 });
+    expect(parsed({ task: 'molecules', model: { hidden: 64 } }).model).toEqual({ hidden: 64, embedding: 32 });
     for (const r of m.rewards) expect(rewardTerm(r.id)?.task).toBe('molecules');
   });
 
