@@ -1,0 +1,287 @@
+// RL training of the char-GRU on WebGPU: RewardLab's path against the same algorithm written the way a tfjs user
+// would write it.
+//   rollout  ours:  sampleSequences → the fused WGSL rollout (one kernel for all T steps)
+//            naive: stock ops per step (gather, matMul, gates, logits) with tf.multinomial sampling
+//   update   ours:  fused rollout → one readback of the tokens → reward in JS → GAE kernel (normalised returns)
+//                   → teacher-forced forwardSequence (input projections batched over the sequence) → reinforceLoss → Adam
+//            naive: the naive rollout → readback → reward in JS → returns and baseline in a JS loop → upload
+//                   → a taped re-run of the per-step loop for the loss → Adam
+// Both wait for the GPU to finish (no extra readback). Tokens per second count all B·T positions on both sides.
+// Each row also carries the number of GPU programs dispatched by one run of each side (wrapping
+// backend.runWebGPUProgram), which is what bounds these figures on a software GPU.
+import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { compare, measureInTurns, type BenchResult, type Figure, type Report } from '../harness';
+import { computeAdvantages } from '../../src/core/kernels/index';
+import { reinforceLoss } from '../../src/core/algorithms/reinforce';
+import { CharGru, type GruSize } from '../../src/core/models/charGru';
+import { sampleSequences } from '../../src/core/rollout';
+import { shiftRight, tokenEntropy, tokenLogProbs } from '../../src/core/sequences';
+
+const VOCAB = 40;
+const EMBEDDING = 32;
+const EOS = 0;
+const TEMPERATURE = 1;
+const ENTROPY_COEF = 0.01;
+const LEARNING_RATE = 1e-3;
+/** The toy task: reward = share of the letter with id 1 in the sample (enough to exercise the whole update). */
+const TARGET_TOKEN = 1;
+
+interface Workload {
+  name: string;
+  hidden: number;
+  batch: number;
+  steps: number;
+  warmup: number;
+  repeats: number;
+}
+
+const WORKLOADS: Workload[] = [
+  { name: 'gru-h128-b32-t32', hidden: 128, batch: 32, steps: 32, warmup: 2, repeats: 7 },
+  // Large: a naive update takes seconds on SwiftShader; few repeats keep the suite within minutes.
+  { name: 'gru-h256-b128-t64', hidden: 256, batch: 128, steps: 64, warmup: 1, repeats: 3 },
+];
+
+/** Flushes tfjs's pending dispatches and waits until the GPU has run them: a sync point with no readback. */
+async function gpuIdle(): Promise<void> {
+  const gpu = tf.backend() as WebGPUBackend;
+  gpu.ensureCommandEncoderReady();
+  gpu.endComputePassEncoder();
+  gpu.submitQueue();
+  await gpu.device.queue.onSubmittedWorkDone();
+}
+
+/** GPU programs dispatched while `run` executes. */
+async function countDispatches(run: () => Promise<void>): Promise<number> {
+  const gpu = tf.backend() as WebGPUBackend;
+  const original = gpu.runWebGPUProgram;
+  let count = 0;
+  gpu.runWebGPUProgram = function (this: WebGPUBackend, ...args: Parameters<WebGPUBackend['runWebGPUProgram']>) {
+    count++;
+    return original.apply(this, args);
+  };
+  try {
+    await run();
+  } finally {
+    gpu.runWebGPUProgram = original;
+  }
+  return count;
+}
+
+/** Reward per sample, placed on its last generated step (the same JS for both sides). */
+function rewardsAtEnd(tokens: Int32Array, B: number, T: number): { atEnd: Float32Array; mean: number } {
+  const atEnd = new Float32Array(B * T);
+  let sum = 0;
+  for (let b = 0; b < B; b++) {
+    let hits = 0;
+    let length = T;
+    for (let t = 0; t < T; t++) {
+      const token = tokens[b * T + t];
+      if (token === TARGET_TOKEN) hits++;
+      if (token === EOS) {
+        length = t + 1;
+        break;
+      }
+    }
+    const reward = hits / length;
+    atEnd[b * T + length - 1] = reward;
+    sum += reward;
+  }
+  return { atEnd, mean: sum / B };
+}
+
+// ---------------------------------------------------------------- naive: what a tfjs user writes
+
+interface NaiveRollout {
+  tokens: tf.Tensor2D;
+  mask: tf.Tensor2D;
+  logProbs: tf.Tensor2D;
+  values: tf.Tensor2D;
+}
+
+/** One GRU step with stock ops, as CharGru.step, but with the embedding gathered per step. */
+function naiveCell(model: CharGru, input: tf.Tensor1D, h: tf.Tensor2D): tf.Tensor2D {
+  const w = model.weights;
+  const x = tf.add(tf.matMul(tf.gather(w.embedding, input), w.inputKernel), w.inputBias);
+  const rec = tf.add(tf.matMul(h, w.recurrentKernel), w.recurrentBias);
+  const [xr, xz, xn] = tf.split(x, 3, 1);
+  const [hr, hz, hn] = tf.split(rec, 3, 1);
+  const r = tf.sigmoid(tf.add(xr, hr));
+  const z = tf.sigmoid(tf.add(xz, hz));
+  const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+  return tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D;
+}
+
+function naiveRollout(model: CharGru, B: number, T: number): NaiveRollout {
+  return tf.tidy(() => {
+    const w = model.weights;
+    let input = tf.fill([B], EOS, 'int32') as tf.Tensor1D;
+    let h = tf.zeros([B, model.size.hidden]) as tf.Tensor2D;
+    let alive = tf.ones([B]) as tf.Tensor1D;
+    const tokens: tf.Tensor1D[] = [];
+    const masks: tf.Tensor1D[] = [];
+    const logProbs: tf.Tensor1D[] = [];
+    const values: tf.Tensor1D[] = [];
+    for (let t = 0; t < T; t++) {
+      h = naiveCell(model, input, h);
+      const logits = tf.div(tf.add(tf.matMul(h, w.logitsKernel), w.logitsBias), TEMPERATURE) as tf.Tensor2D;
+      values.push(tf.reshape(tf.add(tf.matMul(h, w.valueKernel), w.valueBias), [B]) as tf.Tensor1D);
+      const token = tf.reshape(tf.multinomial(logits, 1), [B]) as tf.Tensor1D;
+      logProbs.push(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(token, VOCAB)), 1) as tf.Tensor1D);
+      tokens.push(token);
+      masks.push(alive);
+      alive = tf.mul(alive, tf.cast(tf.notEqual(token, EOS), 'float32')) as tf.Tensor1D;
+      input = token;
+    }
+    return {
+      tokens: tf.stack(tokens, 1) as tf.Tensor2D,
+      mask: tf.stack(masks, 1) as tf.Tensor2D,
+      logProbs: tf.stack(logProbs, 1) as tf.Tensor2D,
+      values: tf.stack(values, 1) as tf.Tensor2D,
+    };
+  });
+}
+
+async function naiveUpdate(model: CharGru, optimizer: tf.Optimizer, B: number, T: number): Promise<void> {
+  const rollout = naiveRollout(model, B, T);
+  const [tokens, mask] = (await Promise.all([rollout.tokens.data(), rollout.mask.data()])) as [Int32Array, Float32Array];
+  const { atEnd } = rewardsAtEnd(tokens, B, T);
+  // Reward-to-go with a batch-mean baseline per step, normalised: a JS loop.
+  const returns = new Float32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    let g = 0;
+    for (let t = T - 1; t >= 0; t--) {
+      g = mask[b * T + t] * (atEnd[b * T + t] + g);
+      returns[b * T + t] = g;
+    }
+  }
+  let n = 0;
+  let sum = 0;
+  for (let i = 0; i < returns.length; i++) if (mask[i]) (n++, (sum += returns[i]));
+  const mean = sum / Math.max(n, 1);
+  let squares = 0;
+  for (let i = 0; i < returns.length; i++) if (mask[i]) squares += (returns[i] - mean) ** 2;
+  const invStd = 1 / Math.sqrt(squares / Math.max(n, 1) + 1e-8);
+  const advantages = returns.map((g, i) => (mask[i] ? (g - mean) * invStd : 0));
+  tf.tidy(() => {
+    const adv = tf.tensor2d(advantages, [B, T]);
+    const inputs = tf.unstack(shiftRight(rollout.tokens), 1) as tf.Tensor1D[];
+    const actions = tf.unstack(rollout.tokens, 1) as tf.Tensor1D[];
+    const maskSteps = tf.unstack(rollout.mask, 1) as tf.Tensor1D[];
+    const advSteps = tf.unstack(adv, 1) as tf.Tensor1D[];
+    optimizer.minimize(() => {
+      // The taped re-run: the same per-step loop, now recording gradients.
+      let h = tf.zeros([B, model.size.hidden]) as tf.Tensor2D;
+      let objective = tf.scalar(0);
+      let entropy = tf.scalar(0);
+      for (let t = 0; t < T; t++) {
+        h = naiveCell(model, inputs[t], h);
+        const logSoftmax = tf.logSoftmax(tf.add(tf.matMul(h, model.weights.logitsKernel), model.weights.logitsBias));
+        const logProb = tf.sum(tf.mul(logSoftmax, tf.oneHot(actions[t], VOCAB)), 1);
+        objective = tf.add(objective, tf.sum(tf.mul(tf.mul(logProb, advSteps[t]), maskSteps[t])));
+        entropy = tf.add(entropy, tf.sum(tf.mul(tf.neg(tf.sum(tf.mul(tf.exp(logSoftmax), logSoftmax), 1)), maskSteps[t])));
+      }
+      const meanEntropy = tf.div(entropy, tf.maximum(tf.sum(rollout.mask), 1));
+      return tf.sub(tf.neg(tf.div(objective, B)), tf.mul(ENTROPY_COEF, meanEntropy)) as tf.Scalar;
+    }, false, model.variables());
+  });
+  tf.dispose([rollout.tokens, rollout.mask, rollout.logProbs, rollout.values]);
+  await gpuIdle();
+}
+
+// ---------------------------------------------------------------- ours: the project's path
+
+async function oursUpdate(model: CharGru, optimizer: tf.Optimizer, B: number, T: number, counter: number): Promise<void> {
+  const rollout = sampleSequences(model, { batchSize: B, maxLength: T, temperature: TEMPERATURE, seed: 1, counter });
+  const tokens = (await rollout.tokens.data()) as Int32Array; // the one readback: the reward needs the text
+  const { atEnd } = rewardsAtEnd(tokens, B, T);
+  tf.tidy(() => {
+    const rewards = tf.tensor2d(atEnd, [B, T]);
+    // gamma = lambda = 1 with zero values: GAE gives the reward-to-go; normalised, it is the baselined advantage.
+    const { advantages } = computeAdvantages(rewards, tf.zeros([B, T + 1]), rollout.mask, { gamma: 1, lambda: 1, normalize: true });
+    optimizer.minimize(() => {
+      const { logits } = model.forwardSequence(shiftRight(rollout.tokens));
+      const logProbs = tokenLogProbs(logits, rollout.tokens, TEMPERATURE);
+      return reinforceLoss({ logProbs, advantages, mask: rollout.mask, entropy: tokenEntropy(logits, TEMPERATURE), entropyCoef: ENTROPY_COEF }).loss;
+    }, false, model.variables());
+  });
+  tf.dispose([rollout.tokens, rollout.mask, rollout.logProbs, rollout.values]);
+  await gpuIdle();
+}
+
+// ---------------------------------------------------------------- figures
+
+function withThroughput(result: BenchResult, tokens: number, dispatches: { ours: number; naive: number }) {
+  const rate = (f: Figure) => tokens / (f.median_ms / 1000);
+  return {
+    ...result,
+    ours: { ...result.ours, tokens_per_s: rate(result.ours) },
+    naive: { ...result.naive, tokens_per_s: rate(result.naive) },
+    dispatches,
+  };
+}
+
+async function workloadFigures(report: Report, w: Workload): Promise<void> {
+  const size: GruSize = { vocab: VOCAB, embedding: EMBEDDING, hidden: w.hidden };
+  const { batch: B, steps: T } = w;
+  const tokens = B * T;
+  const oursModel = CharGru.init(size, 1, true, 'bench-ours');
+  const naiveModel = CharGru.init(size, 1, true, 'bench-naive');
+  const oursOptimizer = tf.train.adam(LEARNING_RATE);
+  const naiveOptimizer = tf.train.adam(LEARNING_RATE);
+  let counter = 0;
+  const nextCounter = () => (counter += 4096);
+
+  const rolloutOurs = async () => {
+    const out = sampleSequences(oursModel, { batchSize: B, maxLength: T, temperature: TEMPERATURE, seed: 1, counter: nextCounter() });
+    await gpuIdle();
+    tf.dispose([out.tokens, out.mask, out.logProbs, out.values]);
+  };
+  const rolloutNaive = async () => {
+    const out = naiveRollout(naiveModel, B, T);
+    await gpuIdle();
+    tf.dispose([out.tokens, out.mask, out.logProbs, out.values]);
+  };
+  const updateOurs = () => oursUpdate(oursModel, oursOptimizer, B, T, nextCounter());
+  const updateNaive = () => naiveUpdate(naiveModel, naiveOptimizer, B, T);
+
+  const rolloutDispatches = { ours: await countDispatches(rolloutOurs), naive: await countDispatches(rolloutNaive) };
+  const rollout = await measureInTurns({ ours: rolloutOurs, naive: rolloutNaive }, { warmup: w.warmup, repeats: w.repeats + 2 });
+  report.add(
+    withThroughput(
+      compare(w.name, 'rollout', report.backend, rollout.ours, rollout.naive, 'stock ops per step, tf.multinomial sampling, logProbs and values kept on the GPU'),
+      tokens,
+      rolloutDispatches,
+    ),
+  );
+  report.log(`${w.name} rollout: ours ${rollout.ours.median_ms.toFixed(1)} ms (${rolloutDispatches.ours} dispatches), naive ${rollout.naive.median_ms.toFixed(1)} ms (${rolloutDispatches.naive} dispatches)`);
+
+  const updateDispatches = { ours: await countDispatches(updateOurs), naive: await countDispatches(updateNaive) };
+  const update = await measureInTurns({ ours: updateOurs, naive: updateNaive }, { warmup: w.warmup, repeats: w.repeats });
+  report.add(
+    withThroughput(
+      compare(
+        w.name,
+        'update',
+        report.backend,
+        update.ours,
+        update.naive,
+        'naive rollout, readback, reward + returns in a JS loop, taped per-step re-run for the loss, Adam',
+        'ours: fused rollout, readback of tokens, GAE kernel, teacher-forced forwardSequence, reinforceLoss, Adam',
+      ),
+      tokens,
+      updateDispatches,
+    ),
+  );
+  report.log(`${w.name} update: ours ${update.ours.median_ms.toFixed(1)} ms (${updateDispatches.ours} dispatches), naive ${update.naive.median_ms.toFixed(1)} ms (${updateDispatches.naive} dispatches)`);
+
+  oursModel.dispose();
+  naiveModel.dispose();
+  oursOptimizer.dispose();
+  naiveOptimizer.dispose();
+}
+
+export async function run(report: Report): Promise<void> {
+  const only = new URLSearchParams(location.search).get('workload');
+  for (const w of WORKLOADS) if (!only || w.name === only) await workloadFigures(report, w);
+}
