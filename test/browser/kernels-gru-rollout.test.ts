@@ -95,7 +95,7 @@ describe('gruRollout on WebGPU', () => {
     ['V 28, H 64, T 1', { vocab: 28, embedding: 16, hidden: 64 }, 1024, 24, 1, 0.5],
     ['V 28, H 64, T 0.7', { vocab: 28, embedding: 16, hidden: 64 }, 1024, 24, 0.7, 0],
     ['V 64, H 256 (limits asked for)', { vocab: 64, embedding: 32, hidden: 256 }, 128, 12, 1, 1],
-    ['V 5, H 3 (fewer units than invocations)', { vocab: 5, embedding: 2, hidden: 3 }, 256, 10, 1.3, -1],
+    ['V 5, H 3 (H not a multiple of 4: one unit per pass; fewer units than invocations)', { vocab: 5, embedding: 2, hidden: 3 }, 256, 10, 1.3, -1],
   ];
   for (const [name, size, B, T, temperature, eosBias] of cases) {
     it(`matches the CPU twin: ${name}, B ${B}, T ${T}, temperature ${temperature}`, async () => {
