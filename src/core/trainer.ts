@@ -155,7 +155,9 @@ export class SequenceTrainer {
     if (next.algorithm.klCoef !== before.algorithm.klCoef || next.algorithm.klTarget !== before.algorithm.klTarget) {
       this.klControl = new KlController(next.algorithm.klCoef, next.algorithm.klTarget);
     }
-    if (next.algorithm.diversityFilter !== before.algorithm.diversityFilter) this.diversityFilter = makeDiversityFilter(next);
+    if (next.algorithm.diversityFilter !== before.algorithm.diversityFilter || next.algorithm.name !== before.algorithm.name) {
+      this.diversityFilter = makeDiversityFilter(next);
+    }
     this.config = structuredClone(next);
     this.pendingChanges.push(...changes);
   }
