@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { chiSquareTest } from '../../src/core/kernels/chi_square';
-import { gruRollout, GRU_ROLLOUT_MAX_HIDDEN, GRU_ROLLOUT_MAX_VOCAB, type GruRolloutOptions } from '../../src/core/kernels/gruRollout';
+import { gruRollout, GRU_ROLLOUT_MAX_HIDDEN, GRU_ROLLOUT_MAX_VOCAB, setGruRolloutLayouts, type GruRolloutOptions } from '../../src/core/kernels/gruRollout';
 import { gruRolloutCpu, type GruRolloutCpuResult } from '../../src/core/kernels/gruRolloutCpu';
 import { CharGru, WEIGHT_NAMES, weightShapes, type GruSize } from '../../src/core/models/charGru';
 import { sampleSequences } from '../../src/core/rollout';
@@ -114,6 +114,29 @@ describe('gruRollout on WebGPU', () => {
       // The comparison is only worth something if rows end at different steps and the tokens vary.
       expect(new Set(rowLengths).size).toBeGreaterThan(2);
       expect(new Set(cpu.tokens).size).toBeGreaterThan(Math.min(size.vocab, 5) - 1);
+    });
+  }
+
+  // This machine has only SwiftShader: run the other layouts here too (the real-GPU one: 64 invocations per row,
+  // one hidden unit per pass), so the code a real GPU runs is checked against the twin as well.
+  for (const layout of [{ workgroupSize: 64, units: 1 }, { workgroupSize: 16, units: 4 }]) {
+    it(`matches the CPU twin with ${layout.workgroupSize} invocations per row, ${layout.units} unit(s) per pass`, async () => {
+      const size = { vocab: 40, embedding: 16, hidden: 96 };
+      const values = randomValues(size, 23, 0.5);
+      const model = CharGru.fromValues(size, values, false, 'test');
+      const opts: GruRolloutOptions = { batchSize: 256, maxLength: 16, temperature: 1, seed: 5, counter: 77 };
+      const previous = setGruRolloutLayouts(layout, layout);
+      try {
+        const gpu = await readRollout(gruRollout(model.weights, opts));
+        const cpu = gruRolloutCpu(values, opts);
+        const agreement = compareRollouts(gpu, cpu, opts.batchSize, opts.maxLength);
+        expect(agreement.rowsAgreeing).toBeGreaterThanOrEqual(Math.ceil(0.999 * opts.batchSize));
+        expect(agreement.maxLogProbError).toBeLessThanOrEqual(1e-4);
+        expect(agreement.maxValueError).toBeLessThanOrEqual(1e-4);
+      } finally {
+        setGruRolloutLayouts(previous.software, previous.hardware);
+        model.dispose();
+      }
     });
   }
 

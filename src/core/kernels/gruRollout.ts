@@ -104,7 +104,7 @@ export function gruRolloutSupports(size: { vocab: number; hidden: number }): boo
  * the CPU is bound by loads and loop overhead per multiply-add. Real GPUs need whole waves to hide latency:
  * 64 invocations per row, one unit per pass (H/64 units each), so more lanes share a row's step.
  */
-interface Layout {
+export interface Layout {
   workgroupSize: number;
   units: number;
 }
@@ -119,10 +119,12 @@ function layoutFor(gpu: WebGPUBackend, hidden: number): Layout {
   return { workgroupSize: layout.workgroupSize, units: hidden % 4 === 0 ? layout.units : 1 };
 }
 
-/** For benchmarks only: overrides the layouts on SwiftShader and on real GPUs (units: 1 or 4). */
-export function setGruRolloutLayouts(software: Layout, hardware: Layout): void {
+/** For tests and benchmarks: overrides the layouts on SwiftShader and on real GPUs (units: 1 or 4); returns the old ones. */
+export function setGruRolloutLayouts(software: Layout, hardware: Layout): { software: Layout; hardware: Layout } {
+  const previous = { software: softwareLayout, hardware: hardwareLayout };
   softwareLayout = software;
   hardwareLayout = hardware;
+  return previous;
 }
 
 // A fresh program object per call (runWebGPUProgram appends to shaderKey). Everything baked into the text
