@@ -78,9 +78,15 @@ export function encodeConfig(config: ExperimentConfig, options: EncodeOptions = 
 
 /** The config without the values equal to their defaults (the decoder restores them). */
 export function compactConfig(config: ExperimentConfig): Record<string, unknown> | undefined {
-  const compact = compactBySchema(config, ExperimentConfigSchema) as Record<string, unknown> | undefined;
-  if (compact && Array.isArray(compact.rewards)) compact.rewards = compact.rewards.map(compactRewardParams);
-  return compact;
+  const compact = (compactBySchema(config, ExperimentConfigSchema) ?? {}) as Record<string, unknown>;
+  if (Array.isArray(compact.rewards)) compact.rewards = compact.rewards.map(compactRewardParams);
+  // Some defaults depend on other fields (a task's rewards, max length and model size; REINVENT's learning rate), so
+  // a value equal to the schema's default may still differ from what the decoder restores: keep every such field.
+  const restored = parseConfig(compact);
+  for (const key of Object.keys(config) as (keyof ExperimentConfig)[]) {
+    if (!restored.ok || !deepEqual(restored.config[key], config[key])) compact[key] = structuredClone(config[key]);
+  }
+  return Object.keys(compact).length ? compact : undefined;
 }
 
 // A structural view of the valibot schema: enough to find defaults and known keys without depending on its types.

@@ -292,3 +292,19 @@ describe('fuzz: 1,200 malformed hashes', () => {
     expect(count).toBeGreaterThan(1100);
   });
 });
+
+describe('links with task- and algorithm-dependent defaults', () => {
+  const cases: [string, object][] = [
+    ['molecules with the names max length and model size', { task: 'molecules', maxLength: 16, model: { hidden: 128, embedding: 32 } }],
+    ['molecules with the names reward list', { task: 'molecules', rewards: [{ id: 'validity', weight: 1 }] }],
+    ['REINVENT at the schema default learning rate', { task: 'molecules', algorithm: { name: 'reinvent' }, learningRate: 1e-3 }],
+    ['names with REINFORCE defaults', {}],
+  ];
+  it.each(cases)('%s round-trips exactly', (_name, input) => {
+    const parsed = parseConfig(input);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const decoded = decodeHash(encodeConfig(parsed.config));
+    expect(decoded.error).toBeNull();
+    expect(decoded.config).toEqual(parsed.config);
+  });
+});
