@@ -1,28 +1,11 @@
 // The WGSL GAE kernel against its CPU twin and hand-computed cases.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { computeAdvantages, computeAdvantagesCpu, type AdvantageOptions } from '../../src/core/kernels/index';
+import { lcg, useWebGpuAndWatchErrors } from './gpuTestKit';
 
-const gpuErrors: string[] = [];
-
-beforeAll(async () => {
-  expect(await tf.setBackend('webgpu')).toBe(true);
-  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
-  device.addEventListener('uncapturederror', (event) => gpuErrors.push((event as GPUUncapturedErrorEvent).error.message));
-});
-
-afterAll(() => {
-  expect(gpuErrors, 'GPU validation errors').toEqual([]);
-});
-
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+useWebGpuAndWatchErrors();
 
 /** Random batch with ragged episode ends: row b is valid for a random prefix (possibly empty, possibly full). */
 function randomBatch(batch: number, steps: number, seed: number) {

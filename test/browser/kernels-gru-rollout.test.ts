@@ -1,6 +1,6 @@
 // The fused GRU rollout kernel against its CPU twin, against the step-by-step rollout with stock ops, and
 // against the distribution it claims to draw from.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { chiSquareTest } from '../../src/core/kernels/chi_square';
@@ -8,27 +8,9 @@ import { gruRollout, GRU_ROLLOUT_MAX_HIDDEN, GRU_ROLLOUT_MAX_VOCAB, setGruRollou
 import { gruRolloutCpu, type GruRolloutCpuResult } from '../../src/core/kernels/gruRolloutCpu';
 import { CharGru, WEIGHT_NAMES, weightShapes, type GruSize } from '../../src/core/models/charGru';
 import { sampleSequences } from '../../src/core/rollout';
+import { lcg, useWebGpuAndWatchErrors } from './gpuTestKit';
 
-const gpuErrors: string[] = [];
-
-beforeAll(async () => {
-  expect(await tf.setBackend('webgpu')).toBe(true);
-  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
-  device.addEventListener('uncapturederror', (event) => gpuErrors.push((event as GPUUncapturedErrorEvent).error.message));
-});
-
-afterAll(() => {
-  expect(gpuErrors, 'GPU validation errors').toEqual([]);
-});
-
-/** Deterministic pseudo-random numbers for building test inputs (not the sampler's RNG). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+useWebGpuAndWatchErrors();
 
 /**
  * Weights with non-trivial dynamics: uniform in ±scale/sqrt(fan-in), biases included, and an end-of-sequence

@@ -1,30 +1,12 @@
 // The WGSL sampler against its CPU twin and against the distributions it claims to draw from.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { sampleCategorical, sampleCategoricalCpu, MAX_VOCAB, type SampleOptions } from '../../src/core/kernels/index';
 import { chiSquareTest } from '../../src/core/kernels/chi_square';
+import { lcg, useWebGpuAndWatchErrors } from './gpuTestKit';
 
-const gpuErrors: string[] = [];
-
-beforeAll(async () => {
-  expect(await tf.setBackend('webgpu')).toBe(true);
-  const device = (tf.backend() as unknown as { device: GPUDevice }).device;
-  device.addEventListener('uncapturederror', (event) => gpuErrors.push((event as GPUUncapturedErrorEvent).error.message));
-});
-
-afterAll(() => {
-  expect(gpuErrors, 'GPU validation errors').toEqual([]);
-});
-
-/** Deterministic pseudo-random numbers for building test inputs (not the sampler's RNG). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+useWebGpuAndWatchErrors();
 
 function randomLogits(count: number, seed: number, scale = 3): Float32Array {
   const next = lcg(seed);
