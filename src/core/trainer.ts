@@ -317,14 +317,18 @@ export class SequenceTrainer {
   private async greedyTaskReward(): Promise<number> {
     const T = this.config.maxLength;
     const greedy = sampleSequences(this.policy, { batchSize: 1, maxLength: T, temperature: 0, seed: this.config.seed, counter: 0 });
-    const priorSum = tf.tidy(() => tf.sum(tf.mul(tokenLogProbs(this.prior.forwardSequence(shiftRight(greedy.tokens)).logits, greedy.tokens), greedy.mask)));
+    // [Σ log π_prior over the decode, its length], read together with the tokens.
+    const priorStats = tf.tidy(() => {
+      const priorLogProbs = tokenLogProbs(this.prior.forwardSequence(shiftRight(greedy.tokens)).logits, greedy.tokens);
+      return tf.stack([tf.sum(tf.mul(priorLogProbs, greedy.mask)), tf.sum(greedy.mask)]);
+    });
     try {
-      const [tokens, priorLl, length] = await Promise.all([greedy.tokens.data(), priorSum.data(), tf.tidy(() => tf.sum(greedy.mask)).data()]);
+      const [tokens, [priorLl, length]] = await Promise.all([greedy.tokens.data(), priorStats.data()]);
       const text = this.task.tokenizer.decode(Array.from(tokens));
-      const rewards = await this.scoreTexts([text], Float32Array.of(priorLl[0] / Math.max(length[0], 1)));
+      const rewards = await this.scoreTexts([text], Float32Array.of(priorLl / Math.max(length, 1)));
       return rewards.total[0];
     } finally {
-      tf.dispose([greedy.tokens, greedy.mask, greedy.logProbs, greedy.values, priorSum]);
+      tf.dispose([greedy.tokens, greedy.mask, greedy.logProbs, greedy.values, priorStats]);
     }
   }
 

@@ -28,12 +28,13 @@ function trainer(config: object) {
 }
 
 /** Trains until the 5-update mean of `score` reaches `target` (then 5 more updates), at most `budget` updates. */
-async function trainUntil(t: SequenceTrainer, score: (r: UpdateResult) => number, target: number, budget: number) {
+async function trainUntil(t: SequenceTrainer, score: (r: UpdateResult) => number, target: number, budget: number, afterUpdate?: (u: number) => void) {
   const scores: number[] = [];
   const results: UpdateResult[] = [];
   let reachedAt = -1;
   for (let u = 1; u <= budget; u++) {
     const r = await t.update();
+    afterUpdate?.(u);
     results.push(r);
     scores.push(score(r));
     const recent = scores.slice(-5);
@@ -59,7 +60,12 @@ const ALGORITHMS: [string, object, number][] = [
 describe('every algorithm learns "ends with a" (WASM backend, seed 11, batch 32)', () => {
   it.each(ALGORITHMS)('%s', async (name, config, budget) => {
     const t = trainer({ ...ENDS_WITH_A, ...config });
-    const run = await trainUntil(t, endsWithA, 0.9, budget);
+    // The tensor count after the first update (which creates Adam's slots) and after the fifth must match.
+    const tensorsAt: number[] = [];
+    const run = await trainUntil(t, endsWithA, 0.9, budget, (u) => {
+      if (u === 1 || u === 5) tensorsAt.push(tf.memory().numTensors);
+    });
+    expect(tensorsAt[1], `${name} leaks tensors`).toBe(tensorsAt[0]);
     const last = run.results[run.results.length - 1].metrics;
     console.log(`${name}: share ${run.first.toFixed(2)} → ${run.final.toFixed(2)}, reached 0.9 at update ${run.reachedAt}, KL ${last.kl.toFixed(2)}`);
     expect(run.reachedAt, `${name} did not reach a 0.9 share within ${budget} updates (final ${run.final})`).toBeGreaterThan(0);
