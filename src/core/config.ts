@@ -232,8 +232,3 @@ export function paramProblem(spec: ParamSpec, value: ParamValue): string | null 
 export function formatErrors(errors: readonly ConfigError[]): string {
   return errors.map((e) => (e.path ? `${e.path}: ${e.message}` : e.message)).join('; ');
 }
-
-/** The reward weights of a config, keyed by term id. */
-export function rewardWeights(config: ExperimentConfig): Record<string, number> {
-  return Object.fromEntries(config.rewards.map((r) => [r.id, r.weight]));
-}

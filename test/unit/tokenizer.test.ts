@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EOS } from '../../src/core/tasks/tokenizer';
-import { displayName, namesCorpus, namesTokenizer } from '../../src/core/tasks/names';
+import { namesCorpus, namesTokenizer } from '../../src/core/tasks/names';
 import { padSequences } from '../../src/core/sequences';
 
 describe('names tokenizer and corpus', () => {
@@ -34,10 +34,5 @@ describe('names tokenizer and corpus', () => {
     expect(Array.from(mask)).toEqual([1, 1, 1, 0, 1, 1, 1, 1]);
     expect(tokens[2]).toBe(EOS);
     expect(namesTokenizer.decode(Array.from(tokens.subarray(4, 8)))).toBe('abcd');
-  });
-
-  it('capitalises names for display', () => {
-    expect(displayName('mary-ann')).toBe('Mary-ann');
-    expect(displayName('')).toBe('');
   });
 });

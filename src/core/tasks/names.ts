@@ -16,8 +16,3 @@ export function namesCorpus(): string[] {
     .sort();
   return corpus;
 }
-
-/** Names are shown capitalised, as a person would write them. */
-export function displayName(text: string): string {
-  return text.length ? text[0].toUpperCase() + text.slice(1) : text;
-}
