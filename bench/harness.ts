@@ -1,4 +1,6 @@
 // What every benchmark suite shares: timing with warm-up and repeats, and the shape of a result row.
+import * as tf from '@tensorflow/tfjs';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 
 export interface Figure {
   median_ms: number;
@@ -82,4 +84,13 @@ export function compare(workload: string, phase: string, backend: string, ours: 
     spread: { ours: relativeSpread(ours), naive: relativeSpread(naive) },
     ...(notes ? { notes } : {}),
   };
+}
+
+/** Flushes tfjs's pending dispatches and waits until the GPU has run them: a sync point with no readback. */
+export async function gpuIdle(): Promise<void> {
+  const gpu = tf.backend() as WebGPUBackend;
+  gpu.ensureCommandEncoderReady();
+  gpu.endComputePassEncoder();
+  gpu.submitQueue();
+  await gpu.device.queue.onSubmittedWorkDone();
 }

@@ -5,21 +5,13 @@
 // Our figures and (a) wait for the GPU to finish without reading anything back (submit + onSubmittedWorkDone).
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { compare, measureInTurns, type Report } from '../harness';
+import { compare, gpuIdle, measureInTurns, type Report } from '../harness';
 import { computeAdvantages, sampleCategorical } from '../../src/core/kernels/index';
 
 const TEMPERATURE = 1;
 const GAMMA = 0.99;
 const LAMBDA = 0.95;
 
-/** Flushes tfjs's pending dispatches and waits until the GPU has run them: a sync point with no readback. */
-async function gpuIdle(): Promise<void> {
-  const gpu = tf.backend() as WebGPUBackend;
-  gpu.ensureCommandEncoderReady();
-  gpu.endComputePassEncoder();
-  gpu.submitQueue();
-  await gpu.device.queue.onSubmittedWorkDone();
-}
 
 function stockSample(logits: tf.Tensor2D): tf.Tensor[] {
   return tf.tidy(() => {

@@ -11,7 +11,7 @@
 // backend.runWebGPUProgram), which is what bounds these figures on a software GPU.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { compare, measureInTurns, type BenchResult, type Figure, type Report } from '../harness';
+import { compare, gpuIdle, measureInTurns, type BenchResult, type Figure, type Report } from '../harness';
 import { computeAdvantages } from '../../src/core/kernels/index';
 import { reinforceLoss } from '../../src/core/algorithms/reinforce';
 import { CharGru, type GruSize } from '../../src/core/models/charGru';
@@ -44,14 +44,6 @@ const WORKLOADS: Workload[] = [
   { name: 'gru-h256-b128-t64', hidden: 256, batch: 128, steps: 64, warmup: 0, rolloutRepeats: 3, updateRepeats: 1 },
 ];
 
-/** Flushes tfjs's pending dispatches and waits until the GPU has run them: a sync point with no readback. */
-async function gpuIdle(): Promise<void> {
-  const gpu = tf.backend() as WebGPUBackend;
-  gpu.ensureCommandEncoderReady();
-  gpu.endComputePassEncoder();
-  gpu.submitQueue();
-  await gpu.device.queue.onSubmittedWorkDone();
-}
 
 /** GPU programs dispatched while `run` executes. */
 async function countDispatches(run: () => Promise<void>): Promise<number> {
