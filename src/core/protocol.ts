@@ -3,7 +3,7 @@
 import type { BackendInfo, BackendName } from './backend';
 import type { CheckpointErrorKind, CheckpointMeta } from './checkpoints/types';
 import type { ConfigError, ExperimentConfig } from './config';
-import type { SampleView, UpdateMetrics } from './trainer';
+import type { SampleView, UpdateMetrics } from './training/types';
 
 export type { BackendInfo, BackendName, CheckpointErrorKind, CheckpointMeta, ConfigError, ExperimentConfig, SampleView, UpdateMetrics };
 

@@ -19,7 +19,8 @@ import {
   storageResult,
 } from './runCheckpoints';
 import { sequenceTask, type SequenceTask } from './tasks/sequenceTasks';
-import { SequenceTrainer, TrainingFault } from './trainer';
+import { SequenceTrainer } from './trainer';
+import { TrainingFault, type Trainer } from './training/types';
 
 /** At most this many event messages per second reach the page. */
 const FLUSH_INTERVAL_MS = 100;
@@ -28,7 +29,7 @@ export class TrainingSession {
   private listener: EventListener = () => {};
   private options: InitOptions = { baseUrl: 'http://localhost/' };
   private config: ExperimentConfig | null = null;
-  private trainer: SequenceTrainer | null = null;
+  private trainer: Trainer | null = null;
   private building: Promise<void> | null = null;
   private state: RunState = 'starting';
   private loop: Promise<void> | null = null;
@@ -66,7 +67,7 @@ export class TrainingSession {
     return this.state;
   }
 
-  get currentTrainer(): SequenceTrainer | null {
+  get currentTrainer(): Trainer | null {
     return this.trainer;
   }
 
@@ -170,7 +171,7 @@ export class TrainingSession {
       await this.building;
       this.config = cp.config;
       await this.rebuild(runIdOfAutosave(id) ?? undefined);
-      const trainer = this.trainer as SequenceTrainer | null;
+      const trainer = this.trainer;
       if (!trainer) throw new CheckpointError('storage', 'The run could not be rebuilt for this checkpoint; see the error above.');
       await this.exclusive(() => trainer.importState({ updates: cp.update, weights: cp.weights, optimizer: cp.optimizer, rng: cp.rng }));
       this.history = readMetricsHistory(cp.metrics);

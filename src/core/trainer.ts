@@ -15,7 +15,7 @@ import type { Membership } from './chem/metrics';
 import { ReplayMemory } from './chem/replayMemory';
 import { BOUNDS, formatErrors, type ExperimentConfig } from './config';
 import { computeAdvantages } from './kernels';
-import type { SerializedTensor } from './checkpoints/types';
+import { SAMPLES_WITH_ADVANTAGES, TrainingFault, type SampleView, type Trainer, type TrainerState, type UpdateMetrics, type UpdateResult } from './training/types';
 import { CharGru, WEIGHT_NAMES, weightShapes } from './models/charGru';
 import { composeRewards, contextNeeds } from './rewards/composite';
 import { rewardProblems } from './rewards/registry';
@@ -25,70 +25,6 @@ import { Rng } from './rng';
 import { maskedMean, padSequences, shiftRight, tokenEntropy, tokenLogProbs } from './sequences';
 import { shippedNoveltySet, viewMolecules, type MoleculeView } from './tasks/moleculeView';
 import type { SequenceTask } from './tasks/sequenceTasks';
-
-export interface UpdateMetrics {
-  update: number;
-  /** Mean, min and max of the total task reward (the weighted sum of terms, before the KL penalty). */
-  rewardMean: number;
-  rewardMin: number;
-  rewardMax: number;
-  /** Mean weighted contribution of each reward term. */
-  terms: Record<string, number>;
-  /** Mean per-sample KL to the prior, Σ_t log π(a_t) − log π_prior(a_t). */
-  kl: number;
-  /** Mean per-token entropy of the policy. */
-  entropy: number;
-  loss: number;
-  gradNorm: number;
-  baseline: number;
-  meanLength: number;
-  uniqueShare: number;
-  updateMs: number;
-  /** Settings changed just before this update (shown as markers on the plots). */
-  changes: string[];
-  /** The KL coefficient β used by this update (changes when the adaptive controller is on). */
-  beta?: number;
-  learningRate?: number;
-  /** The algorithm's own numbers for the teaching views: valueLoss, advantageMean, approxKl, clipFraction, ratioMin/Max, mleLoss, ... */
-  diagnostics?: Record<string, number>;
-}
-
-export interface SampleView {
-  text: string;
-  reward: number;
-  kl: number;
-  terms: Record<string, number>;
-  /** For the first few samples: each generated token with the advantage the update gave it (teaching view). */
-  steps?: { token: string; advantage: number }[];
-}
-
-/** How many samples carry per-token advantages to the page. */
-export const SAMPLES_WITH_ADVANTAGES = 16;
-
-export interface UpdateResult {
-  metrics: UpdateMetrics;
-  samples: SampleView[];
-}
-
-/** A training update that was rejected; the weights from before it are kept. */
-export class TrainingFault extends Error {
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(message);
-    this.name = 'TrainingFault';
-  }
-}
-
-/** Everything needed to continue a run exactly where it stopped (the sampler is keyed by seed and update count). */
-export interface TrainerState {
-  updates: number;
-  weights: SerializedTensor[];
-  optimizer: SerializedTensor[];
-  /** Learner state words: [β of the KL controller, ...the REINFORCE baseline's state]. */
-  rng: number[];
-}
 
 interface OptimBatch {
   tokens: tf.Tensor2D;
@@ -104,7 +40,9 @@ interface OptimBatch {
 /** Sampler counters per update: step t of update u uses u · STRIDE + t (maxLength ≤ STRIDE). */
 const COUNTER_STRIDE = 4096;
 
-export class SequenceTrainer {
+export { SAMPLES_WITH_ADVANTAGES, TrainingFault, type SampleView, type TrainerState, type UpdateMetrics, type UpdateResult };
+
+export class SequenceTrainer implements Trainer {
   private config: ExperimentConfig;
   private readonly optimizer: tf.AdamOptimizer;
   private baseline: Baseline;

@@ -59,7 +59,7 @@ describe('NaN guard', () => {
     const result = await session.configure({ seed: 3, batchSize: 8 });
     expect(result.ok).toBe(true);
     await session.step(1);
-    const trainer = session.currentTrainer!;
+    const trainer = session.currentTrainer as SequenceTrainer;
     trainer.policy.weights.logitsBias.assign(tf.fill([trainer.policy.size.vocab], NaN));
     await session.step(1);
     await new Promise((r) => setTimeout(r, 150));
