@@ -2,7 +2,7 @@
 import { chooseBackend, type BackendName } from '../src/core/backend';
 import { CharGru } from '../src/core/models/charGru';
 import { evaluateNll, pretrainMle } from '../src/core/pretrain';
-import { priorStem, serializePrior } from '../src/core/priors';
+import { parsePrior, priorStem, serializePrior } from '../src/core/priors';
 import { buildVocabulary } from '../src/core/tasks/smilesTokenizer';
 import { moleculesTokenizer } from '../src/core/tasks/molecules';
 import { sequenceTask, type SequenceTask } from '../src/core/tasks/sequenceTasks';
@@ -19,6 +19,19 @@ interface PretrainRequest {
   minutes?: number;
   /** The training file's text (one example per line; a .smi line may carry a name after whitespace). */
   data?: string;
+  /** Continue from these weights (a prior's manifest and its .bin in base64) instead of a fresh initialisation. */
+  init?: { manifest: unknown; bin: string };
+  /** Learning rate at the end of the run: cosine decay from the recipe's rate (over `minutes` if given, else `steps`). */
+  finalLearningRate?: number;
+  /** Hand the weights to Node every this many minutes (window.rewardlabSaveSnapshot), so a stopped run leaves a result. */
+  saveEveryMinutes?: number;
+}
+
+type Snapshot = { stem: string; manifest: unknown; bin: string };
+declare global {
+  interface Window {
+    rewardlabSaveSnapshot?: (snapshot: Snapshot) => Promise<void>;
+  }
 }
 
 /** The training examples: the uploaded lines for molecules (checked against the shipped vocabulary), else the task's corpus. */
@@ -33,6 +46,13 @@ function trainingCorpus(task: SequenceTask, data: string | undefined): string[] 
   const usable = lines.filter((s) => moleculesTokenizer.canEncode(s));
   console.log(`${lines.length} SMILES read, ${lines.length - usable.length} skipped (tokens outside the vocabulary)`);
   return usable;
+}
+
+function fromBase64(text: string): ArrayBuffer {
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return bytes.buffer;
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -51,13 +71,52 @@ async function run(req: PretrainRequest) {
   // Hold out every 20th example to report generalisation, not just training loss.
   const heldOut = corpus.filter((_, i) => i % 20 === 0);
   const train = corpus.filter((_, i) => i % 20 !== 0);
-  const model = CharGru.init(size, req.seed, true, 'pretrain');
+  const init = req.init ? await parsePrior(req.init.manifest, fromBase64(req.init.bin)) : null;
+  const previous = (init?.manifest.training ?? {}) as Record<string, unknown>;
+  if (init) {
+    const s = init.manifest.size;
+    if (s.vocab !== size.vocab || s.embedding !== size.embedding || s.hidden !== size.hidden || init.manifest.task !== task.id) {
+      throw new Error(`--init is a ${init.manifest.task} prior of size ${JSON.stringify(s)}, not ${task.id} ${JSON.stringify(size)}`);
+    }
+    if (init.manifest.vocab.join(' ') !== task.tokenizer.vocab.join(' ')) throw new Error('--init has another vocabulary than this task');
+    console.log(`continuing from a prior trained ${String(previous.steps ?? '?')} steps (${String(previous.seconds ?? '?')} s)`);
+  }
+  const model = init ? CharGru.fromValues(size, init.values, true, 'pretrain') : CharGru.init(size, req.seed, true, 'pretrain');
   const started = performance.now();
   let last = { step: 0, loss: NaN };
   const deadline = req.minutes ? started + req.minutes * 60_000 : Infinity;
-  for await (const p of pretrainMle(model, train, task.tokenizer, { ...recipe, seed: req.seed, reportEvery: 100 })) {
+  const lr0 = recipe.learningRate;
+  const lr1 = req.finalLearningRate ?? lr0;
+  // Cosine decay from lr0 to lr1 over the wall-clock budget when there is one (the step count is then unknown).
+  const progress = (step: number) => Math.min(1, req.minutes ? (performance.now() - started) / (req.minutes * 60_000) : step / recipe.steps);
+  const learningRateAt = (step: number) => lr1 + ((lr0 - lr1) * (1 + Math.cos(Math.PI * progress(step)))) / 2;
+  const trainingRecord = (steps: number, loss: number, extra: Record<string, unknown> = {}) => ({
+    steps: steps + Number(previous.steps ?? 0),
+    stepsThisRun: steps,
+    lengthBuckets: recipe.lengthBuckets ?? false,
+    batchSize: recipe.batchSize,
+    learningRate: lr0,
+    finalLearningRate: lr1,
+    maxLength: recipe.maxLength,
+    seed: req.seed,
+    trainExamples: train.length,
+    finalTrainLoss: loss,
+    backend: backend.name,
+    seconds: Math.round((performance.now() - started) / 1000) + Number(previous.seconds ?? 0),
+    secondsThisRun: Math.round((performance.now() - started) / 1000),
+    ...(init ? { continuedFrom: { steps: previous.steps, seconds: previous.seconds, sha256: init.manifest.sha256 } } : {}),
+    ...extra,
+  });
+  let nextSave = req.saveEveryMinutes ? started + req.saveEveryMinutes * 60_000 : Infinity;
+  for await (const p of pretrainMle(model, train, task.tokenizer, { ...recipe, seed: req.seed, reportEvery: 100, learningRateAt })) {
     last = p;
-    console.log(`step ${p.step}/${recipe.steps} loss ${p.loss.toFixed(4)} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    const lr = learningRateAt(p.step);
+    console.log(`step ${p.step}/${recipe.steps} loss ${p.loss.toFixed(4)} lr ${lr.toExponential(2)} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    if (performance.now() > nextSave && window.rewardlabSaveSnapshot) {
+      const { manifest, bin } = await serializePrior(task.id, size, task.tokenizer.vocab, await model.readValues(), trainingRecord(p.step, p.loss, { snapshot: true }));
+      await window.rewardlabSaveSnapshot({ stem: priorStem(task.id, size), manifest, bin: toBase64(bin) });
+      nextSave = performance.now() + req.saveEveryMinutes! * 60_000;
+    }
     if (performance.now() > deadline) {
       console.log(`time budget of ${req.minutes} min reached at step ${p.step}`);
       break;
@@ -66,20 +125,7 @@ async function run(req: PretrainRequest) {
   // At most 2,000 held-out examples: enough for a stable figure, quick on the slower backends.
   const heldOutNll = await evaluateNll(model, heldOut.slice(0, 2000), task.tokenizer, recipe.maxLength);
   console.log(`held-out NLL per token ${heldOutNll.toFixed(4)}`);
-  const training = {
-    steps: last.step,
-    lengthBuckets: recipe.lengthBuckets ?? false,
-    batchSize: recipe.batchSize,
-    learningRate: recipe.learningRate,
-    maxLength: recipe.maxLength,
-    seed: req.seed,
-    trainExamples: train.length,
-    heldOutExamples: Math.min(heldOut.length, 2000),
-    finalTrainLoss: last.loss,
-    heldOutNllPerToken: heldOutNll,
-    backend: backend.name,
-    seconds: Math.round((performance.now() - started) / 1000),
-  };
+  const training = trainingRecord(last.step, last.loss, { heldOutExamples: Math.min(heldOut.length, 2000), heldOutNllPerToken: heldOutNll });
   const { manifest, bin } = await serializePrior(task.id, size, task.tokenizer.vocab, await model.readValues(), training);
   model.dispose();
   return { stem: priorStem(task.id, size), manifest, bin: toBase64(bin) };

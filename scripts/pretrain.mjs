@@ -1,9 +1,12 @@
 // `npm run pretrain -- <task> [--hidden 128] [--embedding 32] [--steps N] [--minutes M] [--seed 1] [--backend webgpu|wasm]
-//   [--data file.smi]`
+//   [--data file.smi] [--init public/priors/molecules-e32-h256] [--final-lr 0.0002] [--save-every 10] [--out dir]`
 // Trains a task's prior with our own code in headless Chromium on WebGPU and writes it to public/priors/.
 // Molecules need `--data` (one SMILES per line, e.g. ../shared/data/smiles/train.smi): Node reads the file and hands its
 // text to the page; the data itself is never written to the repository.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+// --init continues from a prior's weights (the path of its .json/.bin without the extension); --final-lr decays the
+// learning rate along a cosine to that value over --minutes (else --steps); --save-every M writes the weights so far to
+// --out every M minutes, so a long run can be stopped at any time and still leave a usable prior.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { withBrowserPage } from './browser-page.mjs';
 
@@ -20,6 +23,9 @@ const { values, positionals } = parseArgs({
     out: { type: 'string', default: 'public/priors' },
     // webgpu is the product's path; wasm is often faster for this small model on a machine without a GPU.
     backend: { type: 'string', default: 'webgpu' },
+    init: { type: 'string' },
+    'final-lr': { type: 'string' },
+    'save-every': { type: 'string' },
   },
 });
 const task = positionals[0] === 'smiles' ? 'molecules' : (positionals[0] ?? 'names');
@@ -36,19 +42,51 @@ const request = {
   backend: values.backend,
   minutes: values.minutes ? Number(values.minutes) : undefined,
   data: values.data ? await readFile(values.data, 'utf8') : undefined,
+  init: values.init ? await readInit(values.init) : undefined,
+  finalLearningRate: values['final-lr'] ? Number(values['final-lr']) : undefined,
+  saveEveryMinutes: values['save-every'] ? Number(values['save-every']) : undefined,
 };
+
+async function readInit(path) {
+  const stem = path.replace(/\.(json|bin)$/, '');
+  try {
+    const manifest = JSON.parse(await readFile(`${stem}.json`, 'utf8'));
+    const bin = (await readFile(`${stem}.bin`)).toString('base64');
+    return { manifest, bin };
+  } catch (err) {
+    console.error(`--init ${path}: could not read ${stem}.json and ${stem}.bin (${err.message}); give the path of a prior without its extension`);
+    process.exit(2);
+  }
+}
+
+async function writePrior(stem, manifest, binBase64) {
+  await mkdir(values.out, { recursive: true });
+  // Weights first, then the manifest that vouches for them, so a reader never sees a manifest with older weights.
+  await writeFile(`${values.out}/${stem}.bin.tmp`, Buffer.from(binBase64, 'base64'));
+  await writeFile(`${values.out}/${stem}.json.tmp`, JSON.stringify(manifest, null, 1) + '\n');
+  await rename(`${values.out}/${stem}.bin.tmp`, `${values.out}/${stem}.bin`);
+  await rename(`${values.out}/${stem}.json.tmp`, `${values.out}/${stem}.json`);
+}
 
 const result = await withBrowserPage('/scripts/pretrain.html', async (page) => {
   await page.waitForFunction(() => 'rewardlabPretrain' in window);
+  await page.exposeFunction('rewardlabSaveSnapshot', async ({ stem, manifest, bin }) => {
+    await writePrior(stem, manifest, bin);
+    await addToIndex(stem);
+    console.log(`snapshot after ${manifest.training.stepsThisRun} steps written to ${values.out}/${stem}.json and .bin`);
+  });
   return page.evaluate((req) => window.rewardlabPretrain(req), request);
 });
-await mkdir(values.out, { recursive: true });
-await writeFile(`${values.out}/${result.stem}.json`, JSON.stringify(result.manifest, null, 1) + '\n');
-await writeFile(`${values.out}/${result.stem}.bin`, Buffer.from(result.bin, 'base64'));
-// The index lets the app know which sizes ship without requesting files that may not exist.
-const indexPath = `${values.out}/index.json`;
-const index = await readFile(indexPath, 'utf8').then(JSON.parse, () => ({ priors: [] }));
-index.priors = [...new Set([...index.priors, result.stem])].sort();
-await writeFile(indexPath, JSON.stringify(index, null, 1) + '\n');
+await writePrior(result.stem, result.manifest, result.bin);
+const indexPath = await addToIndex(result.stem);
 console.log(`wrote ${values.out}/${result.stem}.json and .bin, and listed it in ${indexPath}`);
 console.log(JSON.stringify(result.manifest.training, null, 1));
+
+/** The index lets the app know which sizes ship without requesting files that may not exist. */
+async function addToIndex(stem) {
+  const indexPath = `${values.out}/index.json`;
+  const index = await readFile(indexPath, 'utf8').then(JSON.parse, () => ({ priors: [] }));
+  index.priors = [...new Set([...index.priors, stem])].sort();
+  await writeFile(indexPath, JSON.stringify(index, null, 1) + '\n');
+  return indexPath;
+}

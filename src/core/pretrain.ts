@@ -23,6 +23,8 @@ export interface PretrainOptions {
   reportEvery: number;
   /** Draw batches from length-sorted buckets and pad each to a multiple of BUCKET_STEP (default: off, pad to maxLength). */
   lengthBuckets?: boolean;
+  /** Learning rate for a step (1-based), read before every step; default: `learningRate` throughout. */
+  learningRateAt?: (step: number) => number;
 }
 
 export interface PretrainProgress {
@@ -85,6 +87,8 @@ export async function* pretrainMle(
   try {
     let pending: tf.Scalar[] = [];
     for (let step = 1; step <= opts.steps; step++) {
+      // Adam reads its rate on every update, so a schedule only has to set it before the step.
+      if (opts.learningRateAt) (optimizer as unknown as { learningRate: number }).learningRate = opts.learningRateAt(step);
       const batch = nextBatch().map((i) => encoded[i]);
       const T = bucketed ? paddedLength(Math.max(...batch.map((ids) => ids.length)), opts.maxLength) : opts.maxLength;
       const { tokens, mask } = padSequences(batch, T);
