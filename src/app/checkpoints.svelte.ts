@@ -33,6 +33,14 @@ export class CheckpointsState {
     this.lastRun = this.list.find((m) => m.id.startsWith(AUTO_PREFIX) && m.update > 0) ?? null;
   }
 
+  /** Resumes the given run's autosave, or the newest autosave when that run has none. False when there is none at all. */
+  async resumeAutosave(runId: string | null): Promise<boolean> {
+    await this.refresh();
+    const autosaves = this.list.filter((m) => m.id.startsWith(AUTO_PREFIX) && m.update > 0);
+    const target = autosaves.find((m) => m.id === `${AUTO_PREFIX}${runId}`) ?? autosaves[0];
+    return target ? this.resume(target.id) : false;
+  }
+
   async save(name: string): Promise<void> {
     const result = await this.act((api) => api.saveCheckpoint(name));
     if (result?.ok) this.say(`Saved "${result.value.name}" at update ${result.value.update}.`);

@@ -8,11 +8,13 @@ import { MetricsHistory } from './history.svelte';
 import { LinkState } from './links.svelte';
 import { RunList } from './runs.svelte';
 import { throttle } from './throttle';
-import { backendFromQuery, createTrainerClient, initTrainer, type TrainerClient } from './trainerClient';
+import { backendFromQuery, createTrainerClient, initTrainer, type BackendRequest, type TrainerClient } from './trainerClient';
 
 export interface Banner {
   message: string;
   hint: string;
+  /** A button in the banner that fixes the problem (e.g. restart a crashed Worker). */
+  action?: { label: string; run: () => void };
 }
 
 /** Weight slider moves reach the Worker at most this often; the last value always arrives. */
@@ -35,12 +37,18 @@ export class Lab {
   backend: BackendInfo | null = $state.raw(null);
   banner: Banner | null = $state(null);
 
-  readonly canTrain = $derived(['ready', 'paused', 'faulted'].includes(this.runState));
-  readonly canPause = $derived(this.runState === 'training');
+  /** False after the Worker crashed, until it is restarted: no command could reach it. */
+  workerAlive = $state(true);
+
+  readonly canTrain = $derived(this.workerAlive && ['ready', 'paused', 'faulted'].includes(this.runState));
+  readonly canPause = $derived(this.workerAlive && this.runState === 'training');
   readonly canStep = $derived(this.canTrain);
-  readonly canReset = $derived(this.runState !== 'starting' && this.runState !== 'loading-prior' && this.runState !== 'pretraining');
+  readonly canReset = $derived(this.workerAlive && this.runState !== 'starting' && this.runState !== 'loading-prior' && this.runState !== 'pretraining');
 
   private client: TrainerClient | null = null;
+  private backendRequest: BackendRequest = {};
+  /** The run the Worker reported last: after a crash, its autosave is the one to resume. */
+  private runId: string | null = null;
   /** Config calls are chained so their answers apply in the order the edits were made. */
   private configChain: Promise<unknown> = Promise.resolve();
   private readonly sendWeights = throttle((weights: Record<string, number>) => {
@@ -53,20 +61,56 @@ export class Lab {
   async connect(search = location.search): Promise<void> {
     const start = this.links.start(defaultConfig(), (config) => this.openConfig(config), () => this.experiment.applied);
     this.experiment.load(start);
-    const request = backendFromQuery(search);
-    if (request.problem) this.showError(request.problem, 'Starting with the automatic choice (WebGPU first) instead.');
+    this.backendRequest = backendFromQuery(search);
+    if (this.backendRequest.problem) this.showError(this.backendRequest.problem, 'Starting with the automatic choice (WebGPU first) instead.');
+    if (!(await this.startWorker())) return;
+    await this.checkpoints.findLastRun();
+  }
+
+  /** Creates the Worker, starts its backend and sends the applied config. False when the Worker could not start. */
+  private async startWorker(): Promise<boolean> {
     try {
-      this.client = createTrainerClient();
-      this.backend = await initTrainer(this.client, (events) => this.receive(events), request);
+      const client = createTrainerClient((reason) => this.workerCrashed(client, reason));
+      this.client = client;
+      this.workerAlive = true;
+      this.backend = await initTrainer(client, (events) => this.receive(events), this.backendRequest);
     } catch (err) {
       this.runState = 'faulted';
       this.statusMessage = 'The training Worker could not start';
       this.showError(message(err), 'This browser may lack WebGPU, WebGL and WebAssembly; try a current Chrome, Edge or Firefox.');
-      return;
+      return false;
     }
     if (this.runState === 'starting') this.statusMessage = `Backend ${this.backend.name} started; preparing the run`;
-    this.applyConfig();
-    await this.checkpoints.findLastRun();
+    await this.applyConfig();
+    return true;
+  }
+
+  private workerCrashed(client: TrainerClient, reason: string): void {
+    if (client !== this.client) return;
+    client.dispose();
+    this.workerAlive = false;
+    this.runState = 'faulted';
+    this.statusMessage = 'The training Worker crashed';
+    this.banner = {
+      message: `The training Worker crashed (${reason}).`,
+      hint: 'Your settings are kept. Restart it to continue from the last autosave.',
+      action: { label: 'Restart and resume', run: () => void this.restartWorker() },
+    };
+  }
+
+  /**
+   * A fresh Worker (and with it a fresh GPU device) with the same settings, then the current run's last autosave is
+   * resumed, or the newest autosave when this run had none yet. Nothing the user set is lost.
+   */
+  async restartWorker(): Promise<void> {
+    this.client?.dispose();
+    this.client = null;
+    this.runState = 'starting';
+    this.statusMessage = 'Restarting the training Worker';
+    const runId = this.runId;
+    if (!(await this.startWorker())) return;
+    this.banner = null;
+    if (!(await this.checkpoints.resumeAutosave(runId))) this.statusMessage = 'Restarted: no autosave yet, so the run starts again from the prior';
   }
 
   disconnect(): void {
@@ -77,11 +121,11 @@ export class Lab {
   }
 
   /** Checks the draft; if valid, sends it. A refused draft leaves the previous config in force. */
-  applyConfig(): void {
+  applyConfig(): Promise<unknown> {
     const checked = this.experiment.check();
-    if (!checked.ok) return;
+    if (!checked.ok) return Promise.resolve();
     const api = this.client?.api;
-    if (!api) return;
+    if (!api) return Promise.resolve();
     const config = checked.config;
     this.sendWeights.flush();
     this.configChain = this.configChain
@@ -95,6 +139,7 @@ export class Lab {
         this.links.write(config);
       })
       .catch((err) => this.showError(`The settings were not applied: ${message(err)}`, 'The previous settings stay in force.'));
+    return this.configChain;
   }
 
   /** A weight slider moved: live, throttled, without rebuilding anything. */
@@ -188,11 +233,16 @@ export class Lab {
         case 'error':
           this.showError(event.message, event.hint);
           break;
+        case 'device-lost':
+          void this.restartWorker();
+          break;
         case 'run':
+          this.runId = event.runId;
           this.runs.start(event.runId, this.history.records, this.experiment.applied.task);
           this.clearRun();
           break;
         case 'restored':
+          this.runId = event.runId;
           this.runs.start(event.runId, this.history.records, event.config.task, `Resumed at update ${event.update}`);
           this.clearRun();
           this.history.push(event.metrics);

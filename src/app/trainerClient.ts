@@ -2,6 +2,7 @@
 // as a Comlink proxy; everything else is plain data. Only types come from core, so no tfjs reaches the main thread.
 import * as Comlink from 'comlink';
 import type { BackendName, EventListener, TrainerApi } from '../core/protocol';
+import { Watchdog } from './watchdog';
 
 /** Backends a user may ask for with `?backend=`; WebGPU is the default start of the search. */
 const REQUESTABLE_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const satisfies readonly BackendName[];
@@ -26,12 +27,35 @@ export interface TrainerClient {
   dispose(): void;
 }
 
-export function createTrainerClient(): TrainerClient {
+/**
+ * Starts the training Worker. `onCrash` is called once with a reason when the Worker dies: an uncaught error, a
+ * message it cannot read, or silence (see Watchdog). After that the client is dead: dispose it and make a new one.
+ */
+export function createTrainerClient(onCrash: (reason: string) => void = () => {}): TrainerClient {
   const worker = new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
   const api = Comlink.wrap<TrainerApi>(worker);
+  let alive = true;
+  const crash = (reason: string) => {
+    if (!alive) return;
+    alive = false;
+    watchdog.stop();
+    onCrash(reason);
+  };
+  const watchdog = new Watchdog(
+    () => api.ping(),
+    (ms) => crash(`it stopped answering for ${Math.round(ms / 1000)} s`),
+  );
+  worker.addEventListener('error', (e) => {
+    e.preventDefault();
+    crash(e.message ? `uncaught error: ${e.message}` : 'it stopped with an uncaught error');
+  });
+  worker.addEventListener('messageerror', () => crash('a message from it could not be read'));
+  watchdog.start();
   return {
     api,
     dispose() {
+      alive = false;
+      watchdog.stop();
       api[Comlink.releaseProxy]();
       worker.terminate();
     },

@@ -62,3 +62,13 @@ async function adapterName(): Promise<string | undefined> {
   const info = adapter?.info;
   return info ? [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter' : undefined;
 }
+
+/**
+ * Calls `onLost` once if the WebGPU device behind the current backend is lost (driver reset, GPU removed, a test's
+ * `device.destroy()`). Other backends cannot lose a device: nothing to watch.
+ */
+export function watchDeviceLoss(onLost: (message: string) => void): void {
+  if (tf.getBackend() !== 'webgpu') return;
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  void device?.lost.then((info) => onLost(info.message || `reason: ${info.reason}`));
+}

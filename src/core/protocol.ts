@@ -18,6 +18,8 @@ export type WorkerEvent =
   | { type: 'restored'; checkpointId: string; runId: string; config: ExperimentConfig; update: number; metrics: UpdateMetrics[] }
   /** A new run started (built from the prior): the page starts a new entry in its run list. */
   | { type: 'run'; runId: string }
+  /** The WebGPU device was lost: the Worker's tensors are gone; the page restarts the Worker and resumes. */
+  | { type: 'device-lost'; message: string }
   /** A checkpoint was written (autosave or manual) or a save failed; training goes on either way. */
   | { type: 'storage'; ok: true; meta: CheckpointMeta; auto: boolean }
   | { type: 'storage'; ok: false; kind: CheckpointErrorKind; message: string; auto: boolean };
@@ -38,6 +40,8 @@ export interface InitOptions {
 
 export interface TrainerApi {
   init(listener: EventListener, options: InitOptions): Promise<BackendInfo>;
+  /** Answers at once when the Worker is alive and its event loop turns (the page's watchdog). */
+  ping(): Promise<true>;
   /** Validates and applies a config. Task, model size or seed changes rebuild the run; the rest applies live. */
   configure(config: unknown): Promise<ConfigureResult>;
   start(): Promise<void>;

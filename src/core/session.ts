@@ -1,6 +1,6 @@
 // A training session: owns the trainer, the run loop (train / pause / step / reset) and the event stream.
 // The Worker exposes it through Comlink; browser tests drive it directly.
-import { chooseBackend, type BackendInfo } from './backend';
+import { chooseBackend, watchDeviceLoss, type BackendInfo } from './backend';
 import { openCheckpointStorage, type CheckpointStorage } from './checkpoints';
 import { CheckpointError, type CheckpointMeta, type NewCheckpoint } from './checkpoints/types';
 import { formatErrors, parseConfig, type ExperimentConfig } from './config';
@@ -60,7 +60,17 @@ export class TrainingSession {
     this.listener = listener;
     this.options = options;
     this.backend = await chooseBackend(options.firstBackend);
+    watchDeviceLoss((message) => this.deviceLost(message));
     return this.backend;
+  }
+
+  /** Every tensor lived on the lost device: stop, say so, and let the page restart the Worker (a fresh device). */
+  private deviceLost(message: string): void {
+    this.stopRequested = true;
+    this.emit({ type: 'error', message: `The GPU device was lost (${message}).`, hint: 'RewardLab restarts the training Worker on a fresh device and resumes from the last autosave.' });
+    this.emit({ type: 'device-lost', message });
+    this.setState('faulted', 'Stopped: the GPU device was lost');
+    this.flush();
   }
 
   get runState(): RunState {

@@ -68,6 +68,7 @@ export class SequenceTrainer implements Trainer {
     readonly prior: CharGru,
   ) {
     this.config = structuredClone(config);
+    this.policy.resetValueHead();
     this.optimizer = tf.train.adam(config.learningRate);
     this.baseline = makeBaseline(config.algorithm);
     this.klControl = new KlController(config.algorithm.klCoef, config.algorithm.klTarget);

@@ -7,6 +7,7 @@ const session = new TrainingSession();
 
 const api: TrainerApi = {
   init: (listener: EventListener, options: InitOptions) => session.init(listener, options),
+  ping: async () => true,
   configure: (config) => session.configure(config),
   start: () => session.start(),
   pause: () => session.pause(),

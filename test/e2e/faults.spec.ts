@@ -1,6 +1,6 @@
 // When things go wrong the page says so: a fallback backend shows its reason; a bad address option is reported.
 import { expect, test } from '@playwright/test';
-import { collectErrors } from './helpers';
+import { collectErrors, openReady, READY_TIMEOUT_MS, stepCount, waitIdle } from './helpers';
 
 test('a requested fallback backend shows on the badge with the reason', async ({ page }) => {
   const errors = collectErrors(page);
@@ -16,4 +16,35 @@ test('an unknown ?backend= value is reported and the automatic choice is used', 
   await expect(page.getByTestId('backend-badge')).toHaveText(/^(webgpu|webgl|wasm|cpu)$/, { timeout: 120_000 });
   await page.getByRole('button', { name: 'Dismiss error' }).click();
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
+});
+
+test('a Worker that crashes mid-run is reported; Restart brings it back on the last autosave with the same settings', async ({ page }) => {
+  await openReady(page, '/?backend=wasm');
+  await page.getByText('Seed and model size').click();
+  await page.getByLabel('Seed', { exact: true }).fill('17');
+  await page.getByLabel('Seed', { exact: true }).press('Enter');
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled({ timeout: READY_TIMEOUT_MS });
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect.poll(() => stepCount(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  const paused = await waitIdle(page); // Pause autosaves
+
+  // An uncaught exception inside the training Worker, as a bug there would throw it.
+  const worker = page.workers().find((w) => w.url().includes('trainer'));
+  expect(worker, 'the training Worker is running').toBeTruthy();
+  await worker!.evaluate(() => setTimeout(() => {
+    throw new Error('injected crash');
+  }, 0));
+  const banner = page.getByTestId('error-banner');
+  await expect(banner).toContainText('The training Worker crashed (uncaught error');
+  await expect(banner).toContainText('injected crash');
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled(); // nothing could reach the dead Worker
+
+  await banner.getByRole('button', { name: 'Restart and resume' }).click();
+  await expect(page.getByTestId('metric-step')).toHaveText(String(paused), { timeout: READY_TIMEOUT_MS });
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+  await expect(page.getByLabel('Seed', { exact: true })).toHaveValue('17');
+  await waitIdle(page);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(page.getByTestId('metric-step')).toHaveText(String(paused + 1), { timeout: 60_000 });
 });

@@ -113,6 +113,17 @@ export class CharGru {
     for (const n of WEIGHT_NAMES) this.weights[n].assign(tf.tensor(values[n], shapes[n]));
   }
 
+  /**
+   * Sets V ≡ 0. A prior trained by maximum likelihood never trained its value head, and a random critic biases GAE's
+   * bootstrapped advantages (with λ < 1 on long sequences it can push the policy the wrong way before the critic learns).
+   */
+  resetValueHead(): void {
+    tf.tidy(() => {
+      this.weights.valueKernel.assign(tf.zerosLike(this.weights.valueKernel));
+      this.weights.valueBias.assign(tf.zerosLike(this.weights.valueBias));
+    });
+  }
+
   dispose(): void {
     for (const v of this.variables()) v.dispose();
   }
