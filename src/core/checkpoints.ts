@@ -8,6 +8,7 @@
 import { createStore, del, delMany, get, keys, set, update, type UseStore } from 'idb-keyval';
 import { formatErrors, parseConfig } from './config';
 import { checkpointChecksum } from './checkpoints/checksum';
+import { checkMoleculeLearnerState } from './chem/learnerState';
 import { decodeCheckpointFile, encodeCheckpointFile, type ExpectedShapes } from './checkpoints/fileFormat';
 import { compactTensor, tensorListProblem } from './checkpoints/tensors';
 import { CheckpointError, type Checkpoint, type CheckpointMeta, type NewCheckpoint } from './checkpoints/types';
@@ -94,6 +95,7 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
       rng: [...cp.rng],
       metrics: cp.metrics,
       meanReward: cp.meanReward !== null && Number.isFinite(cp.meanReward) ? cp.meanReward : null,
+      ...(cp.molecules ? { molecules: cp.molecules } : {}),
     };
     const checksum = await checkpointChecksum(fields);
     const record: StoredRecord = { format: 1, id, ...fields, checksum };
@@ -142,6 +144,10 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
     const problem = tensorListProblem(record.weights, 'weights') ?? tensorListProblem(record.optimizer, 'optimizer');
     if (problem) throw damaged(problem);
     if (!Array.isArray(record.rng) || !Array.isArray(record.metrics)) throw damaged('its training state is unreadable');
+    if (record.molecules !== undefined) {
+      const memory = checkMoleculeLearnerState(record.molecules);
+      if (!memory.ok) throw damaged(memory.message);
+    }
     let checksum: string;
     try {
       checksum = await checkpointChecksum(record);
@@ -262,6 +268,10 @@ function stateProblem(cp: NewCheckpoint): string | null {
   if (cp.createdAt !== undefined && (!Number.isSafeInteger(cp.createdAt) || cp.createdAt < 0)) return 'createdAt must be a time in milliseconds';
   if (!Array.isArray(cp.rng) || !cp.rng.every(Number.isFinite)) return 'the RNG state must be a list of finite numbers';
   if (!Array.isArray(cp.metrics)) return 'the metrics history must be a list';
+  if (cp.molecules !== undefined) {
+    const memory = checkMoleculeLearnerState(cp.molecules);
+    if (!memory.ok) return memory.message;
+  }
   try {
     JSON.stringify(cp.metrics); // it goes into the checksum and the export header as JSON
   } catch {

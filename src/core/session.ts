@@ -183,7 +183,7 @@ export class TrainingSession {
       await this.rebuild(runIdOfAutosave(id) ?? undefined);
       const trainer = this.trainer;
       if (!trainer) throw new CheckpointError('storage', 'The run could not be rebuilt for this checkpoint; see the error above.');
-      await this.exclusive(() => trainer.importState({ updates: cp.update, weights: cp.weights, optimizer: cp.optimizer, rng: cp.rng }));
+      await this.exclusive(() => trainer.importState({ updates: cp.update, weights: cp.weights, optimizer: cp.optimizer, rng: cp.rng, molecules: cp.molecules }));
       this.history = readMetricsHistory(cp.metrics);
       this.lastSavedUpdate = runIdOfAutosave(id) ? cp.update : 0;
       this.emit({ type: 'restored', checkpointId: id, runId: this.runId, config: cp.config, update: cp.update, metrics: this.history.slice() });
@@ -208,6 +208,7 @@ export class TrainingSession {
         weights: state.weights,
         optimizer: state.optimizer,
         rng: state.rng,
+        ...(state.molecules ? { molecules: state.molecules } : {}),
         metrics,
         meanReward: metrics[metrics.length - 1]?.rewardMean ?? null,
       };

@@ -12,6 +12,7 @@ import { reinforceLoss } from './algorithms/reinforce';
 import { reinventLoss, sequenceLogLik } from './algorithms/reinvent';
 import { DiversityFilter, inBatchDuplicates } from './chem/diversityFilter';
 import type { Membership } from './chem/metrics';
+import { exportMoleculeLearner, importMoleculeLearner } from './chem/learnerState';
 import { ReplayMemory } from './chem/replayMemory';
 import { BOUNDS, formatErrors, type ExperimentConfig } from './config';
 import { computeAdvantages } from './kernels';
@@ -615,7 +616,9 @@ export class SequenceTrainer implements Trainer {
         return { name: `${i}:${name}`, shape: tensor.shape, dtype, data };
       }),
     );
-    return { updates: this.updates, weights, optimizer, rng: [this.klControl.beta, ...this.baseline.getState()] };
+    const memory = exportMoleculeLearner(this.replayMemory, this.diversityFilter);
+    const molecules = memory ? { molecules: memory } : {};
+    return { updates: this.updates, weights, optimizer, rng: [this.klControl.beta, ...this.baseline.getState()], ...molecules };
   }
 
   /** Restores a state saved by exportState for a model of the same size. */
@@ -631,6 +634,7 @@ export class SequenceTrainer implements Trainer {
     if (beta !== undefined && Number.isFinite(beta)) this.klControl.beta = beta;
     this.baseline.setState(baselineState);
     this.updates = state.updates;
+    this.diversityFilter = importMoleculeLearner(state.molecules, this.replayMemory, this.diversityFilter);
   }
 
   dispose(): void {

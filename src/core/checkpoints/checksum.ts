@@ -18,6 +18,8 @@ export async function checkpointChecksum(cp: ChecksummedFields): Promise<string>
     rng: cp.rng,
     metrics: cp.metrics,
     meanReward: cp.meanReward,
+    // Only when present, so checkpoints saved before this field existed keep their checksum.
+    ...(cp.molecules ? { molecules: cp.molecules } : {}),
     tensors: [
       ...cp.weights.map((t) => ({ group: 'weights', name: t.name, shape: t.shape, dtype: t.dtype })),
       ...cp.optimizer.map((t) => ({ group: 'optimizer', name: t.name, shape: t.shape, dtype: t.dtype })),

@@ -9,6 +9,7 @@
 // Reading validates everything before anything is stored: size caps, magic, version, header schema, the config
 // through parseConfig, byte lengths against shapes, and optionally weight shapes against the config.
 import * as v from 'valibot';
+import { MoleculeLearnerStateSchema } from '../chem/learnerState';
 import { formatErrors, parseConfig, type ExperimentConfig } from '../config';
 import { BYTES_PER_ELEMENT, elementCount, isValidShape, tensorBytes } from './tensors';
 import { CheckpointError, type Checkpoint, type SerializedTensor } from './types';
@@ -37,6 +38,8 @@ const FileHeaderSchema = v.object({
   metrics: v.array(v.unknown()),
   checksum: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
   tensors: v.pipe(v.array(TensorHeaderSchema), v.maxLength(100_000)),
+  /** Molecules (optional: files from before it existed have none). */
+  molecules: v.optional(MoleculeLearnerStateSchema),
 });
 type FileHeader = v.InferOutput<typeof FileHeaderSchema>;
 
@@ -59,6 +62,7 @@ export function encodeCheckpointFile(cp: Checkpoint): Blob {
     rng: cp.rng,
     metrics: cp.metrics,
     checksum: cp.checksum,
+    ...(cp.molecules ? { molecules: cp.molecules } : {}),
     tensors: tensors.map(({ group, t }) => ({ group, name: t.name, shape: t.shape, dtype: t.dtype, byteLength: t.data.byteLength })),
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
@@ -133,6 +137,7 @@ export async function decodeCheckpointFile(file: Blob, expectedShapes?: Expected
     rng: header.rng,
     metrics: header.metrics,
     meanReward: header.meanReward,
+    ...(header.molecules ? { molecules: header.molecules } : {}),
     checksum: header.checksum,
   };
 }

@@ -2,6 +2,7 @@
 // Worker boundary by structured clone.
 import type { ExperimentConfig } from '../config';
 import type { TaskId } from '../rewards/types';
+import type { MoleculeLearnerState } from '../chem/learnerState';
 
 export interface SerializedTensor {
   name: string;
@@ -25,6 +26,8 @@ export interface Checkpoint {
   /** Metrics history records, opaque to storage; must be plain JSON data to survive export. */
   metrics: unknown[];
   meanReward: number | null;
+  /** Molecules: REINVENT's replay memory and diversity-filter buckets (absent when empty, and in older checkpoints). */
+  molecules?: MoleculeLearnerState;
   /** SHA-256 (hex) over everything except id and name, which can change without rewriting tensors. */
   checksum: string;
 }

@@ -20,6 +20,12 @@ export interface ReplayMemoryOptions {
   replay: number;
 }
 
+/** Plain-data state, for checkpoints: the entries best first with their age stamps, and the next stamp. */
+export interface ReplayMemoryState {
+  entries: (ReplayEntry & { order: number })[];
+  counter: number;
+}
+
 export const DEFAULT_REPLAY: Readonly<ReplayMemoryOptions> = { capacity: 50, replay: 10 };
 
 export class ReplayMemory {
@@ -65,5 +71,17 @@ export class ReplayMemory {
 
   clear(): void {
     this.entries = [];
+  }
+
+  toJSON(): ReplayMemoryState {
+    return { entries: this.entries.map((e) => ({ ...e })), counter: this.counter };
+  }
+
+  /** Replaces the contents with a saved state (kept to this memory's capacity, re-sorted so the order rule holds). */
+  load(state: ReplayMemoryState): void {
+    const entries = state.entries.map((e) => ({ ...e }));
+    entries.sort((a, b) => b.score - a.score || a.order - b.order);
+    this.entries = entries.slice(0, this.options.capacity);
+    this.counter = Math.max(state.counter, ...entries.map((e) => e.order + 1));
   }
 }

@@ -2,6 +2,7 @@
 // live settings, and a state that a checkpoint can restore exactly.
 import type { SerializedTensor } from '../checkpoints/types';
 import type { ExperimentConfig } from '../config';
+import type { MoleculeLearnerState } from '../chem/learnerState';
 
 export interface UpdateMetrics {
   update: number;
@@ -65,6 +66,8 @@ export interface TrainerState {
   optimizer: SerializedTensor[];
   /** Learner state words: [β of the KL controller, ...the REINFORCE baseline's state]. */
   rng: number[];
+  /** Molecules: REINVENT's replay memory and diversity-filter buckets; absent when empty (and in older checkpoints). */
+  molecules?: MoleculeLearnerState;
 }
 
 /** The session's view of a trainer. */
