@@ -113,12 +113,14 @@ export class ExperimentState {
     this.errors = {};
   }
 
-  /** A new task starts with its first reward term at default settings. */
+  /**
+   * A new task starts from that task's defaults (its reward terms, sample length, the model size of its shipped prior,
+   * its algorithm settings), keeping only the seed: settings tuned for another task would mislead more than help.
+   */
   setTask(task: ExperimentConfig['task']): void {
-    this.draft.task = task;
-    this.draft.rewards = [];
-    const first = termsForTask(task)[0];
-    if (first) this.addTerm(first.id);
+    const parsed = parseConfig({ task, seed: this.draft.seed });
+    this.draft = parsed.ok ? parsed.config : { ...defaultConfig(), task };
+    this.errors = {};
   }
 
   private describe(e: ConfigError): string {
