@@ -88,6 +88,8 @@ export class Lab {
   private workerCrashed(client: TrainerClient, reason: string): void {
     if (client !== this.client) return;
     client.dispose();
+    this.client = null;
+    this.configChain = Promise.resolve(); // a call in flight to the dead Worker never answers
     this.workerAlive = false;
     this.runState = 'faulted';
     this.statusMessage = 'The training Worker crashed';
@@ -105,6 +107,7 @@ export class Lab {
   async restartWorker(): Promise<void> {
     this.client?.dispose();
     this.client = null;
+    this.configChain = Promise.resolve();
     this.runState = 'starting';
     this.statusMessage = 'Restarting the training Worker';
     const runId = this.runId;

@@ -35,6 +35,7 @@ export function createTrainerClient(onCrash: (reason: string) => void = () => {}
   const worker = new Worker(new URL('../worker/trainer.worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
   const api = Comlink.wrap<TrainerApi>(worker);
   let alive = true;
+  let disposed = false;
   const crash = (reason: string) => {
     if (!alive) return;
     alive = false;
@@ -54,6 +55,8 @@ export function createTrainerClient(onCrash: (reason: string) => void = () => {}
   return {
     api,
     dispose() {
+      if (disposed) return; // Comlink throws on a second release
+      disposed = true;
       alive = false;
       watchdog.stop();
       api[Comlink.releaseProxy]();

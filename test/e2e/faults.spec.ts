@@ -41,7 +41,8 @@ test('a Worker that crashes mid-run is reported; Restart brings it back on the l
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeDisabled(); // nothing could reach the dead Worker
 
   await banner.getByRole('button', { name: 'Restart and resume' }).click();
-  await expect(page.getByTestId('metric-step')).toHaveText(String(paused), { timeout: READY_TIMEOUT_MS });
+  await expect(page.getByText(`Resumed "Autosave of run`).first()).toBeVisible({ timeout: READY_TIMEOUT_MS });
+  await expect(page.getByTestId('metric-step')).toHaveText(String(paused));
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
   await expect(page.getByLabel('Seed', { exact: true })).toHaveValue('17');
   await waitIdle(page);
