@@ -1,7 +1,7 @@
 // The page's state and actions in one place: it owns the Worker client, turns Worker events into state, and turns
 // panel edits into `configure` / `setRewardWeights` calls. Components read it and call its methods; nothing else.
 import { defaultConfig, type ExperimentConfig } from '../core/config';
-import type { BackendInfo, ConfigureResult, RunState, SampleView, WorkerEvent } from '../core/protocol';
+import type { BackendInfo, ConfigureResult, RunState, SampleView, UploadMode, UploadOutcome, WorkerEvent } from '../core/protocol';
 import { CheckpointsState } from './checkpoints.svelte';
 import { ExperimentState } from './experiment.svelte';
 import { MetricsHistory } from './history.svelte';
@@ -200,6 +200,19 @@ export class Lab {
 
   dismissBanner(): void {
     this.banner = null;
+  }
+
+  /** Trains a molecules prior on the user's file in the Worker (progress arrives as status events), then a new run starts. */
+  async trainPriorOnUpload(file: File, mode: UploadMode): Promise<UploadOutcome> {
+    const api = this.client?.api;
+    if (!api) return { ok: false, message: 'The training Worker is not running; reload the page and try again.' };
+    return api.trainPriorOnUpload(file, file.name, mode);
+  }
+
+  /** RDKit's drawings of a few SMILES (data URLs for <img>, null when invalid); [] while the Worker is not there. */
+  async drawMolecules(smiles: string[]): Promise<(string | null)[]> {
+    const api = this.client?.api;
+    return api ? api.drawMolecules(smiles) : [];
   }
 
   private command(name: string, run: (api: TrainerClient['api']) => Promise<void>): void {

@@ -4,8 +4,9 @@ import type { BackendInfo, BackendName } from './backend';
 import type { CheckpointErrorKind, CheckpointMeta } from './checkpoints/types';
 import type { ConfigError, ExperimentConfig } from './config';
 import type { SampleView, UpdateMetrics } from './training/types';
+import type { UploadMode, UploadOutcome } from './tasks/uploadedPrior';
 
-export type { BackendInfo, BackendName, CheckpointErrorKind, CheckpointMeta, ConfigError, ExperimentConfig, SampleView, UpdateMetrics };
+export type { BackendInfo, BackendName, CheckpointErrorKind, CheckpointMeta, ConfigError, ExperimentConfig, SampleView, UpdateMetrics, UploadMode, UploadOutcome };
 
 export type RunState = 'starting' | 'loading-prior' | 'pretraining' | 'ready' | 'training' | 'paused' | 'faulted';
 
@@ -59,4 +60,8 @@ export interface TrainerApi {
   exportCheckpoint(id: string): Promise<StorageResult<Blob>>;
   /** Validates a checkpoint file (schema, shapes for its config, size, checksum) and stores it as a new checkpoint. */
   importCheckpoint(file: Blob): Promise<StorageResult<CheckpointMeta>>;
+  /** RDKit's drawings of up to 12 SMILES as SVG data URLs for <img> (null for an invalid one), drawn in the Worker. */
+  drawMolecules(smiles: string[]): Promise<(string | null)[]>;
+  /** Trains a molecules prior on an uploaded .smi/.csv file (fine-tune the current one, or new), then starts a run from it. */
+  trainPriorOnUpload(file: Blob, fileName: string, mode: UploadMode): Promise<UploadOutcome>;
 }

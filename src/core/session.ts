@@ -7,6 +7,8 @@ import { formatErrors, parseConfig, type ExperimentConfig } from './config';
 import { CharGru } from './models/charGru';
 import { pretrainMle } from './pretrain';
 import { fetchPrior, priorStem } from './priors';
+import { rewardProblems } from './rewards/registry';
+import { trainPriorOnUpload, type UploadMode, type UploadOutcome } from './tasks/uploadedPrior';
 import type { ConfigureResult, EventListener, InitOptions, RunState, StorageResult, UpdateMetrics, WorkerEvent } from './protocol';
 import {
   AUTOSAVE_EVERY,
@@ -85,6 +87,13 @@ export class TrainingSession {
     const parsed = parseConfig(input);
     if (!parsed.ok) return parsed;
     const next = parsed.config;
+    // Settings only RDKit can check (a query SMILES, a SMARTS) are refused here like schema errors, so the page shows
+    // them beside their fields and the previous settings stay in force; the first config falls back to the defaults.
+    const problems = await rewardProblems(next);
+    if (problems.length) {
+      if (!this.config) await this.configure({});
+      return { ok: false, errors: problems };
+    }
     const previous = this.config;
     this.config = next;
     const structural = !previous || previous.task !== next.task || previous.seed !== next.seed || JSON.stringify(previous.model) !== JSON.stringify(next.model);
@@ -128,6 +137,45 @@ export class TrainingSession {
   async reset(): Promise<void> {
     await this.pause();
     await this.rebuild();
+  }
+
+  /**
+   * Trains a molecules prior on the user's .smi/.csv file (fine-tuning the current prior, or from scratch), then starts
+   * a new run from it; the current run is paused and autosaved first. The prior is kept for this session.
+   */
+  async trainPriorOnUpload(file: Blob, fileName: string, mode: UploadMode): Promise<UploadOutcome> {
+    await this.ready();
+    await this.pause();
+    const config = this.config!;
+    const task = sequenceTask(config.task);
+    const size = { vocab: task.tokenizer.vocab.length, ...config.model };
+    const work = (async (): Promise<UploadOutcome> => {
+      try {
+        const { outcome, values } = await trainPriorOnUpload(file, fileName, mode, {
+          task,
+          size,
+          seed: config.seed,
+          currentPrior: () => this.obtainPrior(task, size),
+          report: (message, progress) => {
+            this.setState('pretraining', message, progress);
+            this.flush();
+          },
+        });
+        if (!values) {
+          this.setState('paused', 'The upload was not used; the run is unchanged');
+          return outcome;
+        }
+        this.priors.set(priorStem(task.id, size), values);
+        await this.rebuild();
+        return outcome;
+      } catch (err) {
+        this.setState('paused', 'Training on the upload failed; the run is unchanged');
+        return { ok: false, message: `Training on ${fileName} failed: ${err instanceof Error ? err.message : String(err)}. The run is unchanged.` };
+      }
+    })();
+    // Train and Step wait for it (they await `building`).
+    this.building = work.then(() => undefined);
+    return work;
   }
 
   async setRewardWeights(weights: Record<string, number>): Promise<void> {

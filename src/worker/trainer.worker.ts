@@ -2,6 +2,7 @@
 import * as Comlink from 'comlink';
 import type { EventListener, InitOptions, TrainerApi } from '../core/protocol';
 import { TrainingSession } from '../core/session';
+import { drawMolecules } from '../core/chem/drawings';
 
 const session = new TrainingSession();
 
@@ -21,6 +22,8 @@ const api: TrainerApi = {
   deleteCheckpoint: (id) => session.deleteCheckpoint(id),
   exportCheckpoint: (id) => session.exportCheckpoint(id),
   importCheckpoint: (file) => session.importCheckpoint(file),
+  drawMolecules: (smiles) => drawMolecules(smiles),
+  trainPriorOnUpload: (file, fileName, mode) => session.trainPriorOnUpload(file, fileName, mode),
 };
 
 Comlink.expose(api);
