@@ -5,7 +5,7 @@ import { BloomFilter } from '../src/core/chem/bloom';
 import { initChem } from '../src/core/chem/index';
 import { moleculeMetrics } from '../src/core/chem/metrics';
 import { CharGru } from '../src/core/models/charGru';
-import { fetchPrior } from '../src/core/priors';
+import { fetchPrior, parsePrior } from '../src/core/priors';
 import { sampleSequences } from '../src/core/rollout';
 import { MOLECULES_TASK } from '../src/core/tasks/sequenceTasks';
 
@@ -15,11 +15,20 @@ interface QualityRequest {
   seed: number;
   temperature: number;
   backend?: BackendName;
+  /** A prior's files read by Node (manifest, .bin in base64) instead of the shipped one. */
+  files?: { manifest: unknown; bin: string };
+}
+
+function fromBase64(text: string): ArrayBuffer {
+  const raw = atob(text);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  return bytes.buffer;
 }
 
 async function run(req: QualityRequest) {
   const backend = await chooseBackend(req.backend);
-  const prior = await fetchPrior(`${location.origin}/`, req.stem);
+  const prior = req.files ? await parsePrior(req.files.manifest, fromBase64(req.files.bin)) : await fetchPrior(`${location.origin}/`, req.stem);
   if (!prior) throw new Error(`No shipped prior ${req.stem} in public/priors/index.json`);
   const model = CharGru.fromValues(prior.manifest.size, prior.values, false, 'quality');
   const T = MOLECULES_TASK.pretrain.maxLength;
@@ -49,6 +58,7 @@ async function run(req: QualityRequest) {
   return {
     backend: backend.name,
     stem: req.stem,
+    training: prior.manifest.training,
     samples: smiles.length,
     seed: req.seed,
     temperature: req.temperature,

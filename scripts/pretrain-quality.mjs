@@ -1,6 +1,8 @@
-// `node scripts/pretrain-quality.mjs [--stem molecules-e32-h256] [--samples 1000] [--seed 1] [--temperature 1] [--backend wasm]`
+// `node scripts/pretrain-quality.mjs [--stem molecules-e32-h256] [--samples 1000] [--seed 1] [--temperature 1] [--backend wasm]
+//   [--dir /tmp/run]`  (--dir: measure the prior files in that folder, e.g. a pretraining snapshot, instead of the shipped one)
 // Samples a shipped molecules prior in headless Chromium and prints validity, uniqueness, novelty (against the shipped
 // Bloom filter of the training set), internal diversity, unique scaffolds, mean QED and the logP-window share, as JSON.
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { withBrowserPage } from './browser-page.mjs';
 
@@ -11,6 +13,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     temperature: { type: 'string', default: '1' },
     backend: { type: 'string', default: 'wasm' },
+    dir: { type: 'string' },
   },
 });
 const request = {
@@ -19,6 +22,12 @@ const request = {
   seed: Number(values.seed),
   temperature: Number(values.temperature),
   backend: values.backend,
+  files: values.dir
+    ? {
+        manifest: JSON.parse(await readFile(`${values.dir}/${values.stem}.json`, 'utf8')),
+        bin: (await readFile(`${values.dir}/${values.stem}.bin`)).toString('base64'),
+      }
+    : undefined,
 };
 const result = await withBrowserPage('/scripts/pretrain-quality.html', async (page) => {
   await page.waitForFunction(() => 'rewardlabPriorQuality' in window);
