@@ -26,6 +26,8 @@ export class MetricsHistory {
   /** One column per term id, aligned with `updates`; null where the term was not active. */
   readonly terms = new Map<string, (number | null)[]>();
   private readonly recentMs: number[] = [];
+  /** Compute time of every update so far, in seconds (pauses and the speed cap's waits excluded). */
+  trainingSeconds = $state(0);
 
   push(batch: readonly UpdateMetrics[]): void {
     if (!batch.length) return;
@@ -49,6 +51,7 @@ export class MetricsHistory {
       this.recentMs.push(m.updateMs);
       if (this.recentMs.length > 10) this.recentMs.shift();
     }
+    this.trainingSeconds += batch.reduce((sum, m) => sum + m.updateMs, 0) / 1000;
     if (termIds !== this.termIds) this.termIds = termIds;
     if (markers.length) this.markers = [...this.markers, ...markers];
     this.latest = batch[batch.length - 1];
@@ -63,6 +66,7 @@ export class MetricsHistory {
     this.termIds = [];
     this.markers = [];
     this.latest = null;
+    this.trainingSeconds = 0;
     this.version++;
   }
 

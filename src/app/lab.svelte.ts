@@ -37,6 +37,8 @@ export class Lab {
   backend: BackendInfo | null = $state.raw(null);
   banner: Banner | null = $state(null);
 
+  /** Slow motion for a lecture: at most this many updates per second while training; null: full speed. */
+  speedCap: number | null = $state(null);
   /** False after the Worker crashed, until it is restarted: no command could reach it. */
   workerAlive = $state(true);
 
@@ -81,6 +83,7 @@ export class Lab {
       return false;
     }
     if (this.runState === 'starting') this.statusMessage = `Backend ${this.backend.name} started; preparing the run`;
+    if (this.speedCap !== null) this.setSpeedCap(this.speedCap);
     await this.applyConfig();
     return true;
   }
@@ -166,6 +169,11 @@ export class Lab {
   removeTerm(index: number): void {
     this.experiment.removeTerm(index);
     this.applyConfig();
+  }
+
+  setSpeedCap(cap: number | null): void {
+    this.speedCap = cap;
+    this.command('speed', (api) => api.setSpeedCap(cap));
   }
 
   train(): void {

@@ -72,3 +72,9 @@ export function watchDeviceLoss(onLost: (message: string) => void): void {
   const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
   void device?.lost.then((info) => onLost(info.message || `reason: ${info.reason}`));
 }
+
+/** What the backend holds now: live tensors and their bytes (GPU bytes on WebGPU/WebGL), for leak checks and the page. */
+export function memoryStats(): { tensors: number; bytes: number } {
+  const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+  return { tensors: m.numTensors, bytes: m.numBytesInGPU ?? m.numBytes };
+}

@@ -50,6 +50,8 @@ export interface TrainerApi {
   step(n: number): Promise<void>;
   reset(): Promise<void>;
   setRewardWeights(weights: Record<string, number>): Promise<void>;
+  /** At most this many updates per second while training (slow motion for a lecture); null: as fast as it goes. */
+  setSpeedCap(updatesPerSecond: number | null): Promise<void>;
   /** Saves the current run now (between updates) under a new id. */
   saveCheckpoint(name?: string): Promise<StorageResult<CheckpointMeta>>;
   listCheckpoints(): Promise<StorageResult<CheckpointMeta[]>>;

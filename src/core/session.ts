@@ -1,6 +1,6 @@
 // A training session: owns the trainer, the run loop (train / pause / step / reset) and the event stream.
 // The Worker exposes it through Comlink; browser tests drive it directly.
-import { chooseBackend, watchDeviceLoss, type BackendInfo } from './backend';
+import { chooseBackend, memoryStats, watchDeviceLoss, type BackendInfo } from './backend';
 import { openCheckpointStorage, type CheckpointStorage } from './checkpoints';
 import { CheckpointError, type CheckpointMeta, type NewCheckpoint } from './checkpoints/types';
 import { formatErrors, parseConfig, type ExperimentConfig } from './config';
@@ -26,6 +26,8 @@ import { TrainingFault, type Trainer } from './training/types';
 
 /** At most this many event messages per second reach the page. */
 const FLUSH_INTERVAL_MS = 100;
+/** The highest speed cap a user can set, in updates per second. */
+const MAX_SPEED_CAP = 100;
 
 export class TrainingSession {
   private listener: EventListener = () => {};
@@ -47,6 +49,8 @@ export class TrainingSession {
   /** Metrics of every update of the current run (plain records), so checkpoints can carry them. */
   private history: UpdateMetrics[] = [];
   private lastSavedUpdate = 0;
+  /** The speed cap as the shortest time from one update's start to the next's (0: no cap). */
+  private minUpdateIntervalMs = 0;
   private autosaving: Promise<void> | null = null;
   private storageHandle: CheckpointStorage | null = null;
   backend: BackendInfo | null = null;
@@ -309,12 +313,31 @@ export class TrainingSession {
     if (!this.trainer) throw new Error('The run could not be built; see the error above');
   }
 
+  /** Slow motion: at most `updatesPerSecond` while training; null removes the cap. */
+  setSpeedCap(updatesPerSecond: number | null): void {
+    if (updatesPerSecond !== null && !(Number.isFinite(updatesPerSecond) && updatesPerSecond > 0 && updatesPerSecond <= MAX_SPEED_CAP)) {
+      throw new Error(`The speed cap must be between 0 and ${MAX_SPEED_CAP} updates per second, or none`);
+    }
+    this.minUpdateIntervalMs = updatesPerSecond === null ? 0 : 1000 / updatesPerSecond;
+  }
+
+  /** Waits out the rest of an update's time slot under the speed cap, in short slices so Pause stays prompt. */
+  private async holdSpeed(startedAt: number): Promise<void> {
+    while (!this.stopRequested) {
+      const left = this.minUpdateIntervalMs - (performance.now() - startedAt);
+      if (left <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(left, 100)));
+    }
+  }
+
   private async runLoop(maxUpdates: number): Promise<void> {
     for (let done = 0; done < maxUpdates && !this.stopRequested; done++) {
+      const startedAt = performance.now();
       try {
         const trainer = this.trainer!;
         const { metrics, samples } = await this.exclusive(async () => {
           const result = await trainer.update();
+          result.metrics.memory = memoryStats();
           this.history.push(result.metrics);
           if (this.history.length > MAX_HISTORY) this.history.splice(0, this.history.length - MAX_HISTORY);
           return result;
@@ -331,6 +354,7 @@ export class TrainingSession {
       }
       // Let pause/step/config messages in between updates.
       await new Promise((resolve) => setTimeout(resolve, 0));
+      if (done + 1 < maxUpdates) await this.holdSpeed(startedAt);
     }
   }
 

@@ -15,6 +15,7 @@ const api: TrainerApi = {
   step: (n) => session.step(n),
   reset: () => session.reset(),
   setRewardWeights: (weights) => session.setRewardWeights(weights),
+  setSpeedCap: async (cap) => session.setSpeedCap(cap),
   saveCheckpoint: (name) => session.saveCheckpoint(name),
   listCheckpoints: () => session.listCheckpoints(),
   resumeCheckpoint: (id) => session.resumeCheckpoint(id),

@@ -1,5 +1,6 @@
-// The page at a laptop and a phone width: nothing spills sideways, every control has a name, and the keyboard reaches
-// the run controls. Screenshots land in test-results/screenshots/ for a human look.
+// The page at a laptop and a phone width: nothing spills sideways, every control has a name, axe-core finds no serious
+// accessibility violation, and the keyboard reaches the run controls and drives them with shortcuts. Screenshots land in test-results/screenshots/ for a human look.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { openReady, waitIdle } from './helpers';
@@ -38,6 +39,9 @@ for (const viewport of [
     await page.waitForTimeout(300); // let the plots' throttled redraw land
     expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
     expect(await unnamedControls(page)).toEqual([]);
+    const axe = await new AxeBuilder({ page }).analyze();
+    const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')})`)).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOTS}page-${viewport.width}x${viewport.height}.png` });
     await page.screenshot({ path: `${SCREENSHOTS}page-${viewport.width}x${viewport.height}-full.png`, fullPage: true });
   });
@@ -50,4 +54,30 @@ test('the run controls work from the keyboard', async ({ page }) => {
   await expect(step).toBeFocused();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('metric-step')).toHaveText('1');
+});
+
+test('keyboard shortcuts: ? shows the help, Space trains and pauses, S steps', async ({ page }) => {
+  await openReady(page);
+  await page.locator('body').click({ position: { x: 5, y: 5 } }); // focus on the page, not on a control
+  await page.keyboard.press('?');
+  const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText('Train, or pause when training');
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+
+  await page.keyboard.press('s');
+  await expect(page.getByTestId('metric-step')).toHaveText('1');
+  await waitIdle(page);
+  await page.keyboard.press(' ');
+  await expect(page.getByRole('button', { name: 'Pause', exact: true })).toBeEnabled();
+  await expect.poll(async () => Number(await page.getByTestId('metric-step').textContent()), { timeout: 60_000 }).toBeGreaterThan(1);
+  await page.keyboard.press(' ');
+  await waitIdle(page);
+  // Typing in a field does not trigger shortcuts.
+  const before = await page.getByTestId('metric-step').textContent();
+  await page.getByText('Seed and model size').click();
+  await page.getByLabel('Seed', { exact: true }).press('s');
+  await page.waitForTimeout(500);
+  await expect(page.getByTestId('metric-step')).toHaveText(before!);
 });

@@ -27,6 +27,8 @@ export interface UpdateMetrics {
   /** The KL coefficient β used by this update (changes when the adaptive controller is on). */
   beta?: number;
   learningRate?: number;
+  /** Live tensors and their bytes (on the GPU when the backend has one) after this update: flat in a healthy run. */
+  memory?: { tensors: number; bytes: number };
   /** The algorithm's own numbers for the teaching views: valueLoss, advantageMean, approxKl, clipFraction, ratioMin/Max, mleLoss, ... */
   diagnostics?: Record<string, number>;
 }
