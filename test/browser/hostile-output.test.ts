@@ -1,7 +1,7 @@
 // Model output is shown as text, never as markup: strings that would run script if injected as HTML go through the
 // real display components, and nothing executes and no element is created from them.
 import { afterEach, describe, expect, it } from 'vitest';
-import { flushSync, mount, unmount } from 'svelte';
+import { flushSync, mount, unmount, type Component } from 'svelte';
 import { Lab } from '../../src/app/lab.svelte';
 import type { SampleView } from '../../src/core/protocol';
 import ErrorBanner from '../../src/ui/ErrorBanner.svelte';
@@ -24,7 +24,7 @@ afterEach(() => {
   delete (window as Pwned).__pwned;
 });
 
-function render(component: Parameters<typeof mount>[0], lab: Lab): HTMLElement {
+function render(component: Component<{ lab: Lab }>, lab: Lab): HTMLElement {
   const target = document.createElement('div');
   document.body.append(target);
   mounted.push(mount(component, { target, props: { lab } }));
