@@ -1,6 +1,7 @@
 // The hyperparameter fields the panels show. Ranges come from config.ts BOUNDS (the schema is the single source);
 // this file adds only what the schema cannot know: a readable label, a one-line explanation, and a step.
 import { ALGORITHMS, BASELINES, BOUNDS, DIVERSITY_FILTERS, KL_MODES, LR_SCHEDULES, SWITCH, TASKS, type ExperimentConfig } from '../core/config';
+import { ACTION_MODES, STROKES_PER_EPISODE } from '../core/tasks/paint/settings';
 
 export interface NumberFieldSpec {
   kind: 'number';
@@ -38,11 +39,12 @@ const number = (
   extra: Partial<NumberFieldSpec> = {},
 ): NumberFieldSpec => ({ kind: 'number', path, label, hint, min: bound.min, max: bound.max, step, integer: Number.isInteger(step), ...extra });
 
-const TASK_LABELS: Record<(typeof TASKS)[number], string> = { names: 'Names', molecules: 'Molecules (SMILES)' };
+const TASK_LABELS: Record<(typeof TASKS)[number], string> = { names: 'Names', molecules: 'Molecules (SMILES)', paint: 'Paint (strokes)' };
 /** What each task generates, shown under the task picker. */
 export const TASK_DESCRIPTIONS: Record<(typeof TASKS)[number], string> = {
   names: 'A character-level GRU pretrained on English first names writes one name per sample. That pretrained model is the prior.',
   molecules: 'A GRU pretrained on 90,000 drug-like molecules writes one SMILES string per sample; RDKit checks and scores it. That pretrained model is the prior.',
+  paint: 'A small conv net paints a target image one brush stroke at a time; each stroke is rewarded by how much closer it brings the canvas to the target. It starts from random weights: that initial policy is its prior.',
 };
 const ALGORITHM_LABELS: Record<(typeof ALGORITHMS)[number], string> = { reinforce: 'REINFORCE', a2c: 'Actor-critic (A2C + GAE)', ppo: 'PPO (clipped)', reinvent: 'REINVENT (augmented likelihood)' };
 const BASELINE_LABELS: Record<(typeof BASELINES)[number], string> = {
@@ -145,18 +147,34 @@ export const ALGORITHM_FIELDS: readonly FieldSpec[] = [
 ];
 
 export const SAMPLING_FIELDS: readonly FieldSpec[] = [
-  number('temperature', BOUNDS.temperature, 'Temperature', 'Above 1: more random samples; below 1: greedier ones.', 0.1),
-  number('maxLength', BOUNDS.maxLength, 'Max length', 'Longest sample, in characters.', 1),
+  number('temperature', BOUNDS.temperature, 'Temperature', 'Above 1: more random samples; below 1: greedier ones.', 0.1, { when: (c) => c.task !== 'paint' }),
+  number('maxLength', BOUNDS.maxLength, 'Max length', 'Longest sample, in characters.', 1, { when: (c) => c.task !== 'paint' }),
 ];
 
 /** Settings that rebuild the run from the prior (and may pretrain one when no shipped prior fits). */
 export const REBUILD_FIELDS: readonly FieldSpec[] = [
   number('seed', BOUNDS.seed, 'Seed', 'Drives all randomness: same seed and settings, same run.', 1),
   number('model.hidden', BOUNDS.hidden, 'Hidden units', 'Size of the GRU state.', 1),
-  number('model.embedding', BOUNDS.embedding, 'Embedding size', 'Size of each character vector.', 1),
+  number('model.embedding', BOUNDS.embedding, 'Embedding size', 'Size of each character vector.', 1, { when: (c) => c.task !== 'paint' }),
 ];
 
-export const ALL_FIELDS: readonly FieldSpec[] = [TASK_FIELD, ...ALGORITHM_FIELDS, ...SAMPLING_FIELDS, ...REBUILD_FIELDS];
+const isPaint = (c: ExperimentConfig) => c.task === 'paint';
+
+/** The painter's environment (changing any of these starts a new run); the target has its own picker. */
+export const PAINT_FIELDS: readonly FieldSpec[] = [
+  number('paint.canvas', { min: 32, max: 64 }, 'Canvas side', '32 or 64 pixels. 32 trains several times faster without a GPU.', 32, { when: isPaint }),
+  number('paint.strokes', STROKES_PER_EPISODE, 'Strokes per episode', 'K: brush strokes the painter draws before the canvas is scored.', 1, { when: isPaint }),
+  {
+    kind: 'choice',
+    path: 'paint.action',
+    label: 'Stroke choice',
+    hint: 'Discrete: points on an 8×8 grid, 4 widths, 8 colours (categorical heads). Continuous: a Gaussian over every stroke parameter.',
+    options: ACTION_MODES.map((m) => ({ value: m, label: m === 'discrete' ? 'Discrete (grid + palette)' : 'Continuous (Gaussian)' })),
+    when: isPaint,
+  },
+];
+
+export const ALL_FIELDS: readonly FieldSpec[] = [TASK_FIELD, ...ALGORITHM_FIELDS, ...SAMPLING_FIELDS, ...REBUILD_FIELDS, ...PAINT_FIELDS];
 
 export const WEIGHT_BOUND = BOUNDS.weight;
 

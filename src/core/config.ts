@@ -3,10 +3,11 @@
 import * as v from 'valibot';
 import { rewardTerm, termsForTask } from './rewards/registry';
 import type { ParamSpec, ParamValue, ParamValues, TaskId } from './rewards/types';
+import { PaintSchema, paintSettingsProblems } from './tasks/paint/settings';
 
 export const CONFIG_VERSION = 1;
 
-export const TASKS = ['names', 'molecules'] as const satisfies readonly TaskId[];
+export const TASKS = ['names', 'molecules', 'paint'] as const satisfies readonly TaskId[];
 export const ALGORITHMS = ['reinforce', 'a2c', 'ppo', 'reinvent'] as const;
 /** REINFORCE baselines: batch mean, moving average, the greedy decode's reward (self-critical), or a learned value. */
 export const BASELINES = ['mean', 'ema', 'self-critical', 'value'] as const;
@@ -111,6 +112,8 @@ export const ExperimentConfigSchema = v.object({
   learningRate: num(BOUNDS.learningRate, 1e-3),
   maxLength: int(BOUNDS.maxLength, 16),
   temperature: num(BOUNDS.temperature, 1),
+  /** The stroke painter (task 'paint'): canvas, strokes per episode, action space, target (tasks/paint/settings.ts). */
+  paint: v.optional(PaintSchema, {}),
 });
 
 export type ExperimentConfig = v.InferOutput<typeof ExperimentConfigSchema>;
@@ -134,6 +137,10 @@ export interface TaskDefaults {
   maxLength: number;
   /** The model size of the task's shipped prior (another size means pretraining one in the page, which needs data). */
   model: { hidden: number; embedding: number };
+  /** Settings a task trains better with than the schema's defaults (the painter: batch, algorithm, no KL to a random prior). */
+  batchSize?: number;
+  learningRate?: number;
+  algorithm?: Partial<AlgorithmConfig>;
 }
 
 export const TASK_DEFAULTS: Record<(typeof TASKS)[number], TaskDefaults> = {
@@ -147,6 +154,17 @@ export const TASK_DEFAULTS: Record<(typeof TASKS)[number], TaskDefaults> = {
     ],
     maxLength: 100,
     model: { hidden: 256, embedding: 32 },
+  },
+  // The painter has no pretrained prior: its "prior" is the initial policy, so a KL penalty to it only slows learning
+  // down (β = 0 by default; it can be turned on). A2C with per-stroke rewards and a small entropy bonus learned fastest
+  // in our measurements (test/browser/learning-paint.test.ts); model.hidden is the width of the painter's dense layer.
+  paint: {
+    rewards: [{ id: 'l2_gain', weight: 1, params: {} }],
+    maxLength: 16,
+    model: { hidden: 128, embedding: 32 },
+    batchSize: 16,
+    learningRate: 1e-3,
+    algorithm: { name: 'a2c', klCoef: 0, entropyCoef: 0.01 },
   },
 };
 
@@ -167,6 +185,10 @@ function withDependentDefaults(input: unknown): unknown {
   if (task && given.model === undefined) out.model = { ...task.model };
   else if (task && typeof given.model === 'object' && given.model !== null && !Array.isArray(given.model)) out.model = { ...task.model, ...given.model };
   if (lr !== undefined && !Object.hasOwn(given, 'learningRate')) out.learningRate = lr;
+  if (task?.batchSize !== undefined && !Object.hasOwn(given, 'batchSize')) out.batchSize = task.batchSize;
+  if (task?.learningRate !== undefined && lr === undefined && !Object.hasOwn(given, 'learningRate')) out.learningRate = task.learningRate;
+  const algorithmObject = algorithm === undefined || (typeof algorithm === 'object' && algorithm !== null && !Array.isArray(algorithm));
+  if (task?.algorithm && algorithmObject) out.algorithm = { ...task.algorithm, ...(typeof algorithm === 'object' && algorithm !== null ? algorithm : {}) };
   return out;
 }
 
@@ -195,6 +217,15 @@ export function parseConfig(input: unknown): ParseResult {
     seen.add(r.id);
     return { ...r, params: checkParams(term.params, r.params, `rewards.${i}.params`, errors) };
   });
+  if (config.task === 'paint') {
+    if (config.algorithm.name === 'reinvent') {
+      errors.push({ path: 'algorithm.name', message: 'REINVENT scores whole sequences under a pretrained prior; the painter has neither. Pick REINFORCE, actor-critic or PPO' });
+    }
+    if (config.algorithm.name === 'reinforce' && config.algorithm.baseline === 'self-critical') {
+      errors.push({ path: 'algorithm.baseline', message: 'The self-critical baseline needs a greedy decode of a sequence; for the painter pick the batch mean, a moving average or a learned value' });
+    }
+    errors.push(...paintSettingsProblems(config.paint));
+  }
   return errors.length ? { ok: false, errors } : { ok: true, config };
 }
 

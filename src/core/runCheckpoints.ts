@@ -3,6 +3,7 @@
 import { CheckpointError } from './checkpoints/types';
 import type { ExperimentConfig } from './config';
 import { weightShapes } from './models/charGru';
+import { painterCheckpointShapes } from './training/paintTrainer';
 import type { StorageResult, UpdateMetrics } from './protocol';
 import { sequenceTask } from './tasks/sequenceTasks';
 
@@ -28,6 +29,7 @@ export function runIdOfAutosave(checkpointId: string): string | null {
 
 /** Weight shapes a checkpoint of this config must have. */
 export function expectedWeightShapes(config: ExperimentConfig): Record<string, number[]> {
+  if (config.task === 'paint') return painterCheckpointShapes(config);
   const task = sequenceTask(config.task);
   return weightShapes({ vocab: task.tokenizer.vocab.length, ...config.model });
 }

@@ -22,6 +22,7 @@ import {
 } from './runCheckpoints';
 import { sequenceTask, type SequenceTask } from './tasks/sequenceTasks';
 import { SequenceTrainer } from './trainer';
+import { PaintTrainer } from './training/paintTrainer';
 import { TrainingFault, type Trainer } from './training/types';
 
 /** At most this many event messages per second reach the page. */
@@ -100,7 +101,8 @@ export class TrainingSession {
     }
     const previous = this.config;
     this.config = next;
-    const structural = !previous || previous.task !== next.task || previous.seed !== next.seed || JSON.stringify(previous.model) !== JSON.stringify(next.model);
+    const structural = !previous || previous.task !== next.task || previous.seed !== next.seed || JSON.stringify(previous.model) !== JSON.stringify(next.model) ||
+      (next.task === 'paint' && JSON.stringify(previous.paint) !== JSON.stringify(next.paint));
     if (!structural && this.trainer) {
       this.trainer.applyLiveConfig(next);
       return { ok: true, restarted: false };
@@ -370,6 +372,12 @@ export class TrainingSession {
       this.history = [];
       this.lastSavedUpdate = 0;
       this.emit({ type: 'run', runId: this.runId });
+      if (config.task === 'paint') {
+        // No pretrained prior to load: the painter starts from its seeded initial policy, which is also its KL reference.
+        this.trainer = new PaintTrainer(config);
+        this.setState('ready', 'Ready: the painter starts from random weights (its initial policy is the prior)');
+        return;
+      }
       const task = sequenceTask(config.task);
       const size = { vocab: task.tokenizer.vocab.length, ...config.model };
       const priorValues = await this.obtainPrior(task, size);

@@ -61,7 +61,7 @@ describe('painter reward terms', () => {
   it('describes itself for the panels and the registry', () => {
     expect(PAINT_TERMS.map((t) => t.id)).toEqual(['l2_gain', 'l1_gain', 'stroke_budget', 'palette']);
     for (const t of PAINT_TERMS) {
-      expect(t.task).toBe('painter');
+      expect(t.task).toBe('paint');
       expect(t.description.length).toBeGreaterThan(10);
     }
   });

@@ -299,6 +299,10 @@ describe('links with task- and algorithm-dependent defaults', () => {
     ['molecules with the names reward list', { task: 'molecules', rewards: [{ id: 'validity', weight: 1 }] }],
     ['REINVENT at the schema default learning rate', { task: 'molecules', algorithm: { name: 'reinvent' }, learningRate: 1e-3 }],
     ['names with REINFORCE defaults', {}],
+    ['paint with its defaults', { task: 'paint' }],
+    ['paint with REINFORCE, batch 64 and β 0.02 (the schema defaults, not the painter ones)', { task: 'paint', batchSize: 64, algorithm: { name: 'reinforce', klCoef: 0.02 } }],
+    ['paint with every painter setting changed', { task: 'paint', paint: { canvas: 64, strokes: 7, action: 'continuous', skip: true, target: 'letters', letters: 'Hi' } }],
+    ['paint with a drawn target', { task: 'paint', paint: { target: 'custom', image: '1'.repeat(512) + '2'.repeat(512) } }],
   ];
   it.each(cases)('%s round-trips exactly', (_name, input) => {
     const parsed = parseConfig(input);

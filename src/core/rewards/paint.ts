@@ -1,7 +1,7 @@
 // Rule rewards for the stroke painter. Every term is defined per step (one stroke); a sample's score is the sum of its
 // steps. Actor-critic methods take the per-step rewards from stepRewards: Float32Array [B, K] row-major (b·K + t).
 import { STROKE, STROKE_PARAMS } from '../kernels/rasterStrokesCpu';
-import { DEFAULT_PALETTE_HEX, parsePalette } from '../tasks/paint/strokes';
+import { DEFAULT_PALETTE_HEX, parsePalette } from '../tasks/paint/palette';
 import type { ParamValues, RewardTerm } from './types';
 
 /** What the painter hands the reward terms after an episode of K strokes on B canvases. */
@@ -73,7 +73,7 @@ function perStepTerm(term: Omit<PaintRewardTerm, 'score'>): PaintRewardTerm {
 
 export const l2Gain = perStepTerm({
   id: 'l2_gain',
-  task: 'painter',
+  task: 'paint',
   label: 'L2 gain',
   description: 'Per stroke, the drop in mean squared distance to the target, as a fraction of the blank canvas’s distance.',
   use: 'objective',
@@ -84,7 +84,7 @@ export const l2Gain = perStepTerm({
 
 export const l1Gain = perStepTerm({
   id: 'l1_gain',
-  task: 'painter',
+  task: 'paint',
   label: 'L1 gain',
   description: 'Per stroke, the drop in mean absolute distance to the target, as a fraction of the blank canvas’s distance.',
   use: 'objective',
@@ -95,7 +95,7 @@ export const l1Gain = perStepTerm({
 
 export const strokeBudget = perStepTerm({
   id: 'stroke_budget',
-  task: 'painter',
+  task: 'paint',
   label: 'Stroke budget',
   description: '−1 for every stroke drawn: with a small weight, the painter learns to stop when more strokes barely help.',
   use: 'objective',
@@ -108,7 +108,7 @@ const SQRT3 = Math.sqrt(3);
 
 export const paletteConstraint = perStepTerm({
   id: 'palette',
-  task: 'painter',
+  task: 'paint',
   label: 'Palette',
   description: 'For every stroke drawn, minus the RGB distance from its colour to the nearest palette colour (0 to −1).',
   use: 'objective',

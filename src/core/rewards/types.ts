@@ -1,7 +1,7 @@
 // A reward term describes itself: the panels, the URL and the plots all read these fields.
 // Adding a reward means adding one object that satisfies RewardTerm.
 
-export type TaskId = 'names' | 'molecules' | 'painter';
+export type TaskId = 'names' | 'molecules' | 'paint';
 
 /** Which of the survey's three uses of RL a term serves. */
 export type SurveyUse = 'generation' | 'objective' | 'preferences';

@@ -40,6 +40,10 @@ export interface SampleView {
   terms: Record<string, number>;
   /** For the first few samples: each generated token with the advantage the update gave it (teaching view). */
   steps?: { token: string; advantage: number }[];
+  /** Painter: the episode's final canvas as RGBA bytes (the first few samples of a batch). */
+  image?: { width: number; height: number; rgba: Uint8ClampedArray };
+  /** Painter: the episode's strokes, K rows of STROKE_PARAMS numbers (kernels/rasterStrokesCpu.ts), for the animated replay. */
+  strokes?: number[];
 }
 
 /** How many samples carry per-token advantages to the page. */

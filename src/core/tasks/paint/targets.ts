@@ -1,7 +1,7 @@
 // Built-in target images as Float32Array [size, size, 3] in [0, 1], row-major (row 0 at the top).
 // Procedural targets are computed with math (so they run in Node and in Workers alike), anti-aliased by averaging
 // SUPERSAMPLE² points per pixel. Their colours come from the default palette, so a discrete policy can match them.
-import { DEFAULT_PALETTE, type Rgb } from './strokes';
+import { DEFAULT_PALETTE, type Rgb } from './palette';
 
 export const PROCEDURAL_TARGETS = ['circle', 'square', 'stripes', 'smiley'] as const;
 export type ProceduralTarget = (typeof PROCEDURAL_TARGETS)[number];
