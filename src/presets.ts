@@ -54,6 +54,39 @@ const SOURCES: readonly PresetSource[] = [
     use: 'objective',
     config: { task: 'names', rewards: [{ id: 'contains', weight: 1, params: { substring: 'ann' } }], algorithm: { klCoef: 0.05 } },
   },
+  {
+    id: 'drug-like-molecules',
+    title: 'Drug-like molecules (REINVENT)',
+    description: "REINVENT's augmented likelihood pushes the SMILES prior towards valid molecules with a high QED.",
+    use: 'objective',
+    config: { task: 'molecules', algorithm: { name: 'reinvent' }, rewards: [{ id: 'validity', weight: 0.2 }, { id: 'qed', weight: 0.8 }] },
+  },
+  {
+    id: 'molecules-logp-window',
+    title: 'Molecules with logP between 1 and 3',
+    description: 'A property window: only valid molecules whose Crippen logP lies in [1, 3] score.',
+    use: 'objective',
+    config: { task: 'molecules', algorithm: { name: 'reinvent' }, rewards: [{ id: 'logp_window', weight: 1, params: { low: 1, high: 3, softness: 0 } }] },
+  },
+  {
+    id: 'molecules-like-aspirin',
+    title: 'Molecules like aspirin',
+    description: 'Tanimoto similarity of Morgan fingerprints to aspirin, with PPO and a KL penalty to the prior.',
+    use: 'objective',
+    config: {
+      task: 'molecules',
+      algorithm: { name: 'ppo', klCoef: 0.05 },
+      learningRate: 5e-4,
+      rewards: [{ id: 'similarity', weight: 1, params: { query: 'CC(=O)Oc1ccccc1C(=O)O' } }],
+    },
+  },
+  {
+    id: 'paint-a-circle',
+    title: 'Paint a circle',
+    description: 'The painter learns, stroke by stroke, to bring a blank canvas closer to a circle (reward: L2 gain).',
+    use: 'objective',
+    config: { task: 'paint', rewards: [{ id: 'l2_gain', weight: 1 }] },
+  },
 ];
 
 function build(source: PresetSource): Preset {

@@ -5,8 +5,10 @@ import { PRESETS, presetConfigs, presetLink } from '../../src/presets';
 import { decodeHash } from '../../src/share';
 
 describe('presets gallery', () => {
-  it('has the four names presets with unique ids and titles', () => {
-    expect(PRESETS.map((p) => p.title)).toEqual(['Names ending in a', 'Short names starting with k', 'Stay close to the prior', "Names with 'ann'"]);
+  it('has presets for every task, with unique ids and titles', () => {
+    expect(PRESETS.map((p) => p.title).slice(0, 4)).toEqual(['Names ending in a', 'Short names starting with k', 'Stay close to the prior', "Names with 'ann'"]);
+    expect(new Set(PRESETS.map((p) => p.config.task))).toEqual(new Set(['names', 'molecules', 'paint']));
+    expect(new Set(PRESETS.map((p) => p.title)).size).toBe(PRESETS.length);
     expect(new Set(PRESETS.map((p) => p.id)).size).toBe(PRESETS.length);
   });
 
