@@ -10,6 +10,9 @@ export interface Stage {
 }
 
 export function advantageStage(alg: Algorithm): Stage {
+  if (alg.name === 'reinvent') {
+    return { title: 'Augmented likelihood (no advantages)', equation: `log P_aug(x) = log P_prior(x) + σ S(x),  σ = ${alg.sigma}` };
+  }
   if (alg.name === 'reinforce') {
     const baseline =
       alg.baseline === 'value'
@@ -34,6 +37,8 @@ export function lossStage(alg: Algorithm): Stage {
         title: `Gradient steps (${alg.ppoEpochs} epochs × ${alg.ppoMinibatches} minibatches)`,
         equation: `ρₜ = π(aₜ)/π_old(aₜ);  L = −mean min(ρₜÂₜ, clip(ρₜ, 1±${alg.ppoClip})Âₜ) + c_v (V − R)² − c_H H${kl}${mle}`,
       };
+    case 'reinvent':
+      return { title: 'Gradient step', equation: 'L = mean over the batch and the replayed molecules of (log P_aug(x) − log P_θ(x))²' };
     case 'a2c':
       return { title: 'Gradient step', equation: `L = −(1/B) Σ Âₜ log π(aₜ|sₜ) + c_v mean (V(sₜ) − Rₜ)² − c_H H${kl}${mle}` };
     default:
