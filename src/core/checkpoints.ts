@@ -12,6 +12,7 @@ import { checkMoleculeLearnerState } from './chem/learnerState';
 import { decodeCheckpointFile, encodeCheckpointFile, type ExpectedShapes } from './checkpoints/fileFormat';
 import { compactTensor, tensorListProblem } from './checkpoints/tensors';
 import { CheckpointError, type Checkpoint, type CheckpointMeta, type NewCheckpoint } from './checkpoints/types';
+import { readLabelledPairs } from './learned/preferences';
 
 export { CheckpointError } from './checkpoints/types';
 export type { Checkpoint, CheckpointErrorKind, CheckpointMeta, NewCheckpoint, SerializedTensor } from './checkpoints/types';
@@ -96,6 +97,7 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
       metrics: cp.metrics,
       meanReward: cp.meanReward !== null && Number.isFinite(cp.meanReward) ? cp.meanReward : null,
       ...(cp.molecules ? { molecules: cp.molecules } : {}),
+      ...(cp.preferences?.length ? { preferences: cp.preferences } : {}),
     };
     const checksum = await checkpointChecksum(fields);
     const record: StoredRecord = { format: 1, id, ...fields, checksum };
@@ -147,6 +149,10 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
     if (record.molecules !== undefined) {
       const memory = checkMoleculeLearnerState(record.molecules);
       if (!memory.ok) throw damaged(memory.message);
+    }
+    if (record.preferences !== undefined) {
+      const pairs = readLabelledPairs(record.preferences);
+      if (!pairs.ok) throw damaged(pairs.message);
     }
     let checksum: string;
     try {
@@ -271,6 +277,10 @@ function stateProblem(cp: NewCheckpoint): string | null {
   if (cp.molecules !== undefined) {
     const memory = checkMoleculeLearnerState(cp.molecules);
     if (!memory.ok) return memory.message;
+  }
+  if (cp.preferences !== undefined) {
+    const pairs = readLabelledPairs(cp.preferences);
+    if (!pairs.ok) return pairs.message;
   }
   try {
     JSON.stringify(cp.metrics); // it goes into the checksum and the export header as JSON

@@ -3,6 +3,7 @@
 import * as v from 'valibot';
 import { rewardTerm, termsForTask } from './rewards/registry';
 import type { ParamSpec, ParamValue, ParamValues, TaskId } from './rewards/types';
+import { LearnedSchema } from './learned/settings';
 import { PaintSchema, paintSettingsProblems } from './tasks/paint/settings';
 
 export const CONFIG_VERSION = 1;
@@ -112,6 +113,8 @@ export const ExperimentConfigSchema = v.object({
   learningRate: num(BOUNDS.learningRate, 1e-3),
   maxLength: int(BOUNDS.maxLength, 16),
   temperature: num(BOUNDS.temperature, 1),
+  /** Learned rewards: the SeqGAN discriminator, the preference reward model and the simulated annotator (learned/settings.ts). */
+  learned: v.optional(LearnedSchema, {}),
   /** The stroke painter (task 'paint'): canvas, strokes per episode, action space, target (tasks/paint/settings.ts). */
   paint: v.optional(PaintSchema, {}),
 });
@@ -217,6 +220,7 @@ export function parseConfig(input: unknown): ParseResult {
     seen.add(r.id);
     return { ...r, params: checkParams(term.params, r.params, `rewards.${i}.params`, errors) };
   });
+  config.learned.annotator.params = checkAnnotator(config, errors);
   if (config.task === 'paint') {
     if (config.algorithm.name === 'reinvent') {
       errors.push({ path: 'algorithm.name', message: 'REINVENT scores whole sequences under a pretrained prior; the painter has neither. Pick REINFORCE, actor-critic or PPO' });
@@ -227,6 +231,19 @@ export function parseConfig(input: unknown): ParseResult {
     errors.push(...paintSettingsProblems(config.paint));
   }
   return errors.length ? { ok: false, errors } : { ok: true, config };
+}
+
+/** The simulated annotator labels with a rule reward term of the task; its parameters are checked like a term's. */
+function checkAnnotator(config: ExperimentConfig, errors: ConfigError[]): ParamValues {
+  const { term: id, params } = config.learned.annotator;
+  if (id === '') return {};
+  const term = rewardTerm(id);
+  if (!term || term.task !== config.task || term.use !== 'objective') {
+    const rules = termsForTask(config.task).filter((t) => t.use === 'objective').map((t) => t.id).join(', ');
+    errors.push({ path: 'learned.annotator.term', message: `The simulated annotator needs a rule reward term of task ${config.task}; "${id}" is not one (pick one of: ${rules}, or none)` });
+    return params;
+  }
+  return checkParams(term.params, params, 'learned.annotator.params', errors);
 }
 
 /** Fills defaults and checks each parameter against its spec; unknown keys are dropped. */

@@ -5,6 +5,7 @@ import type { CheckpointErrorKind, CheckpointMeta } from './checkpoints/types';
 import type { ConfigError, ExperimentConfig } from './config';
 import type { SampleView, UpdateMetrics } from './training/types';
 import type { UploadMode, UploadOutcome } from './tasks/uploadedPrior';
+import type { PairAnswer, PairView, PreferenceSummary } from './learned/learnedRewards';
 
 export type { BackendInfo, BackendName, CheckpointErrorKind, CheckpointMeta, ConfigError, ExperimentConfig, SampleView, UpdateMetrics, UploadMode, UploadOutcome };
 
@@ -24,6 +25,11 @@ export type WorkerEvent =
   /** A checkpoint was written (autosave or manual) or a save failed; training goes on either way. */
   | { type: 'storage'; ok: true; meta: CheckpointMeta; auto: boolean }
   | { type: 'storage'; ok: false; kind: CheckpointErrorKind; message: string; auto: boolean };
+
+export type { PairAnswer, PairView, PreferenceSummary };
+
+/** Preference commands answer with this instead of throwing (errors lose their class across the Worker boundary). */
+export type PreferenceResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
 export type EventListener = (events: WorkerEvent[]) => void;
 
@@ -62,6 +68,12 @@ export interface TrainerApi {
   exportCheckpoint(id: string): Promise<StorageResult<Blob>>;
   /** Validates a checkpoint file (schema, shapes for its config, size, checksum) and stores it as a new checkpoint. */
   importCheckpoint(file: Blob): Promise<StorageResult<CheckpointMeta>>;
+  /** RLHF: up to n pairs of fresh samples from the current policy for the person at the keyboard to compare. */
+  offerPairs(n: number): Promise<PreferenceResult<PairView[]>>;
+  /** RLHF: the person's answer for an offered pair (skip discards it); the reward model then fits. */
+  labelPair(id: string, answer: PairAnswer): Promise<PreferenceResult<PreferenceSummary>>;
+  /** RLHF: the label counts and the reward model's held-out accuracy. */
+  preferenceSummary(): Promise<PreferenceResult<PreferenceSummary>>;
   /** RDKit's drawings of up to 12 SMILES as SVG data URLs for <img> (null for an invalid one), drawn in the Worker. */
   drawMolecules(smiles: string[]): Promise<(string | null)[]>;
   /** Trains a molecules prior on an uploaded .smi/.csv file (fine-tune the current one, or new), then starts a run from it. */

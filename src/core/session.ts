@@ -9,7 +9,8 @@ import { pretrainMle } from './pretrain';
 import { fetchPrior, priorStem } from './priors';
 import { rewardProblems } from './rewards/registry';
 import { trainPriorOnUpload, type UploadMode, type UploadOutcome } from './tasks/uploadedPrior';
-import type { ConfigureResult, EventListener, InitOptions, RunState, StorageResult, UpdateMetrics, WorkerEvent } from './protocol';
+import type { LearnedRewards } from './learned/learnedRewards';
+import type { ConfigureResult, EventListener, InitOptions, PairAnswer, PairView, PreferenceResult, PreferenceSummary, RunState, StorageResult, UpdateMetrics, WorkerEvent } from './protocol';
 import {
   AUTOSAVE_EVERY,
   MAX_HISTORY,
@@ -219,6 +220,34 @@ export class TrainingSession {
     return storageResult(() => this.storage.importCheckpoint(file, expectedWeightShapes));
   }
 
+  // ---- Preferences (RLHF) --------------------------------------------------------------------------------------
+
+  offerPairs(n: number): Promise<PreferenceResult<PairView[]>> {
+    return preferenceResult(async () => {
+      const learned = await this.learnedRewards();
+      return this.exclusive(() => learned.offerPairs(n));
+    });
+  }
+
+  labelPair(id: string, answer: PairAnswer): Promise<PreferenceResult<PreferenceSummary>> {
+    return preferenceResult(async () => {
+      const learned = await this.learnedRewards();
+      // Between updates, so the fit never interleaves with a training step's use of the reward model.
+      return this.exclusive(() => learned.label(id, answer, this.trainer?.updates ?? 0));
+    });
+  }
+
+  preferenceSummary(): Promise<PreferenceResult<PreferenceSummary>> {
+    return preferenceResult(async () => (await this.learnedRewards()).summary());
+  }
+
+  private async learnedRewards(): Promise<LearnedRewards> {
+    await this.ready();
+    const learned = this.trainer?.learned;
+    if (!learned) throw new Error(`Comparing samples is not available for the ${this.config?.task ?? 'current'} task yet; switch to Names.`);
+    return learned;
+  }
+
   /** Load → rebuild with its config → restore weights, optimiser, baseline and update count → re-send the metrics. */
   resumeCheckpoint(id: string): Promise<StorageResult<CheckpointMeta>> {
     return storageResult(async () => {
@@ -237,7 +266,7 @@ export class TrainingSession {
       await this.rebuild(runIdOfAutosave(id) ?? undefined);
       const trainer = this.trainer;
       if (!trainer) throw new CheckpointError('storage', 'The run could not be rebuilt for this checkpoint; see the error above.');
-      await this.exclusive(() => trainer.importState({ updates: cp.update, weights: cp.weights, optimizer: cp.optimizer, rng: cp.rng, molecules: cp.molecules }));
+      await this.exclusive(() => trainer.importState({ updates: cp.update, weights: cp.weights, optimizer: cp.optimizer, rng: cp.rng, molecules: cp.molecules, preferences: cp.preferences }));
       this.history = readMetricsHistory(cp.metrics);
       this.lastSavedUpdate = runIdOfAutosave(id) ? cp.update : 0;
       this.emit({ type: 'restored', checkpointId: id, runId: this.runId, config: cp.config, update: cp.update, metrics: this.history.slice() });
@@ -263,6 +292,7 @@ export class TrainingSession {
         optimizer: state.optimizer,
         rng: state.rng,
         ...(state.molecules ? { molecules: state.molecules } : {}),
+        ...(state.preferences?.length ? { preferences: state.preferences } : {}),
         metrics,
         meanReward: metrics[metrics.length - 1]?.rewardMean ?? null,
       };
@@ -364,6 +394,10 @@ export class TrainingSession {
   private rebuild(runId?: string): Promise<void> {
     const build = async () => {
       const config = this.config!;
+      // A person's labels outlive the policy: a reset (or a new seed or model size) on the same task keeps them, and the
+      // new run's reward model is refitted on them. A resumed checkpoint brings its own.
+      const previous = this.trainer;
+      const keptLabels = !runId && previous?.currentConfig.task === config.task ? (previous.learned?.preferences.all() ?? []) : [];
       await this.exclusive(async () => {
         this.trainer?.dispose();
         this.trainer = null;
@@ -383,7 +417,9 @@ export class TrainingSession {
       const priorValues = await this.obtainPrior(task, size);
       const prior = CharGru.fromValues(size, priorValues, false, 'prior');
       const policy = CharGru.fromValues(size, priorValues, true, 'policy');
-      this.trainer = new SequenceTrainer(config, task, policy, prior);
+      const trainer = new SequenceTrainer(config, task, policy, prior);
+      if (keptLabels.length) trainer.learned.loadPreferences(keptLabels);
+      this.trainer = trainer;
       this.setState('ready', `Ready: ${task.label} prior loaded (${priorStem(task.id, size)})`);
     };
     this.building = build().catch((err) => {
@@ -455,4 +491,13 @@ function mergeMetrics(events: WorkerEvent[]): WorkerEvent[] {
     else out.push(e.type === 'metrics' ? { type: 'metrics', metrics: [...e.metrics] } : e);
   }
   return out;
+}
+
+/** Runs a preference command; any failure becomes { ok: false } with its message for the page. */
+async function preferenceResult<T>(run: () => Promise<T>): Promise<PreferenceResult<T>> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (err) {
+    return { ok: false, message: err instanceof Error ? err.message : String(err) };
+  }
 }

@@ -19,6 +19,8 @@ import { computeAdvantages } from './kernels';
 import { SAMPLES_WITH_ADVANTAGES, TrainingFault, type SampleView, type Trainer, type TrainerState, type UpdateMetrics, type UpdateResult } from './training/types';
 import { CharGru, WEIGHT_NAMES, weightShapes } from './models/charGru';
 import { composeRewards, contextNeeds } from './rewards/composite';
+import type { RewardContext } from './rewards/types';
+import { LearnedRewards } from './learned/learnedRewards';
 import { rewardProblems } from './rewards/registry';
 import { sampleSequences } from './rollout';
 import { BUCKET_STEP } from './pretrain';
@@ -60,6 +62,8 @@ export class SequenceTrainer implements Trainer {
   private readonly replayMemory = new ReplayMemory();
   /** Training-set membership for the novelty metric (molecules); fetched on first use unless given. */
   private noveltySet: Membership | null | undefined;
+  /** Learned rewards (SeqGAN discriminator, preference reward model, simulated annotator): src/core/learned/. */
+  readonly learned: LearnedRewards;
   updates = 0;
 
   constructor(
@@ -74,6 +78,7 @@ export class SequenceTrainer implements Trainer {
     this.baseline = makeBaseline(config.algorithm);
     this.klControl = new KlController(config.algorithm.klCoef, config.algorithm.klTarget);
     this.diversityFilter = makeDiversityFilter(config);
+    this.learned = new LearnedRewards(this.config, task, policy, prior);
   }
 
   /** The training-set membership structure for the novelty metric (tests pass theirs; the app fetches the shipped one). */
@@ -99,6 +104,7 @@ export class SequenceTrainer implements Trainer {
       this.diversityFilter = makeDiversityFilter(next);
     }
     this.config = structuredClone(next);
+    this.learned.applyConfig(this.config);
     this.pendingChanges.push(...changes);
   }
 
@@ -135,10 +141,19 @@ export class SequenceTrainer implements Trainer {
       return { priorLogits, priorLogProbs, perSample };
     });
     const owned: tf.Tensor[] = [rollout.tokens, rollout.mask, rollout.logProbs, rollout.values, priorView.priorLogits, priorView.priorLogProbs, priorView.perSample];
+    // Learned reward models score the same tokens on the device; their scores ride in the rollout's readback.
+    const needs = contextNeeds(cfg.rewards);
+    const learnedScores = this.learned.wants(needs) ? this.learned.scoreRollout(rollout.tokens, rollout.mask, needs) : {};
+    owned.push(...Object.values(learnedScores));
 
     try {
       // 2. The one readback of the rollout: tokens for the reward functions, three numbers per sample for the plots.
-      const [tokenData, stats] = await Promise.all([rollout.tokens.data(), priorView.perSample.data()]);
+      const [tokenData, stats, discriminatorScores, preferenceScores] = await Promise.all([
+        rollout.tokens.data(),
+        priorView.perSample.data(),
+        learnedScores.discriminator?.data() as Promise<Float32Array> | undefined,
+        learnedScores.preference?.data() as Promise<Float32Array> | undefined,
+      ]);
       const kl = new Float32Array(B);
       const priorLogLik = new Float32Array(B);
       const lengths = new Int32Array(B);
@@ -156,7 +171,7 @@ export class SequenceTrainer implements Trainer {
       }
 
       // 3. Rewards, term by term.
-      const rewards = await this.scoreTexts(texts, priorLogLik);
+      const rewards = await this.scoreTexts(texts, { priorLogLik, discriminator: discriminatorScores, preference: preferenceScores });
       const molecules = this.task.id === 'molecules' ? await viewMolecules(texts, await this.trainingSet()) : null;
       const klPenalty = klAsReward ? beta : 0;
       const totalReturn = rewards.total.map((r, b) => r - klPenalty * kl[b]);
@@ -195,6 +210,10 @@ export class SequenceTrainer implements Trainer {
       if (molecules) {
         // The batch metrics the molecule plots show, beside the algorithm's own numbers.
         Object.assign(diagnostics, molecules.metrics, { scoreMean: mean(rewards.total), scoreTop: Math.max(...rewards.total) });
+      }
+      if (this.learned.wants(needs)) {
+        // After the policy's step: the discriminator's k steps, the annotator's labels, the reward model's fit.
+        Object.assign(diagnostics, await this.learned.afterUpdate(rollout, texts, this.updates + 1, needs, preferenceScores));
       }
       this.baseline.observe(totalReturn);
       this.klControl.observe(mean(kl));
@@ -241,11 +260,10 @@ export class SequenceTrainer implements Trainer {
     return Array.from({ length: lengths[b] }, (_, t) => ({ token: this.task.tokenizer.vocab[tokens[b * T + t]] ?? '?', advantage: advantages[b * T + t] }));
   }
 
-  private async scoreTexts(texts: string[], priorLogLik: Float32Array) {
+  private async scoreTexts(texts: string[], context: RewardContext) {
     const cfg = this.config;
-    const needs = contextNeeds(cfg.rewards);
     const batch = this.task.rewardBatch(texts);
-    const rewards = await composeRewards(cfg.rewards, batch, texts.length, needs.has('priorLogLik') ? { priorLogLik } : {});
+    const rewards = await composeRewards(cfg.rewards, batch, texts.length, context);
     const badTerm = Object.entries(rewards.raw).find(([, s]) => !s.every(Number.isFinite));
     if (badTerm) {
       throw new TrainingFault(`Update ${this.updates + 1}: reward term "${badTerm[0]}" returned NaN or an infinite value.`, "Check that term's parameters.");
@@ -262,13 +280,20 @@ export class SequenceTrainer implements Trainer {
       const priorLogProbs = tokenLogProbs(this.prior.forwardSequence(shiftRight(greedy.tokens)).logits, greedy.tokens);
       return tf.stack([tf.sum(tf.mul(priorLogProbs, greedy.mask)), tf.sum(greedy.mask)]);
     });
+    const needs = contextNeeds(this.config.rewards);
+    const learned = this.learned.wants(needs) ? this.learned.scoreRollout(greedy.tokens, greedy.mask, needs) : {};
     try {
-      const [tokens, [priorLl, length]] = await Promise.all([greedy.tokens.data(), priorStats.data()]);
+      const [tokens, [priorLl, length], discriminator, preference] = await Promise.all([
+        greedy.tokens.data(),
+        priorStats.data(),
+        learned.discriminator?.data() as Promise<Float32Array> | undefined,
+        learned.preference?.data() as Promise<Float32Array> | undefined,
+      ]);
       const text = this.task.tokenizer.decode(Array.from(tokens));
-      const rewards = await this.scoreTexts([text], Float32Array.of(priorLl / Math.max(length, 1)));
+      const rewards = await this.scoreTexts([text], { priorLogLik: Float32Array.of(priorLl / Math.max(length, 1)), discriminator, preference });
       return rewards.total[0];
     } finally {
-      tf.dispose([greedy.tokens, greedy.mask, greedy.logProbs, greedy.values, priorStats]);
+      tf.dispose([greedy.tokens, greedy.mask, greedy.logProbs, greedy.values, priorStats, ...Object.values(learned)]);
     }
   }
 
@@ -616,9 +641,10 @@ export class SequenceTrainer implements Trainer {
         return { name: `${i}:${name}`, shape: tensor.shape, dtype, data };
       }),
     );
+    const preferences = this.learned.preferences.count ? { preferences: this.learned.preferences.all() } : {};
     const memory = exportMoleculeLearner(this.replayMemory, this.diversityFilter);
     const molecules = memory ? { molecules: memory } : {};
-    return { updates: this.updates, weights, optimizer, rng: [this.klControl.beta, ...this.baseline.getState()], ...molecules };
+    return { updates: this.updates, weights, optimizer, rng: [this.klControl.beta, ...this.baseline.getState()], ...preferences, ...molecules };
   }
 
   /** Restores a state saved by exportState for a model of the same size. */
@@ -634,6 +660,7 @@ export class SequenceTrainer implements Trainer {
     if (beta !== undefined && Number.isFinite(beta)) this.klControl.beta = beta;
     this.baseline.setState(baselineState);
     this.updates = state.updates;
+    this.learned.loadPreferences(state.preferences ?? []);
     this.diversityFilter = importMoleculeLearner(state.molecules, this.replayMemory, this.diversityFilter);
   }
 
@@ -641,6 +668,7 @@ export class SequenceTrainer implements Trainer {
     this.optimizer.dispose();
     this.policy.dispose();
     this.prior.dispose();
+    this.learned.dispose();
   }
 }
 

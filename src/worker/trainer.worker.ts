@@ -23,6 +23,9 @@ const api: TrainerApi = {
   deleteCheckpoint: (id) => session.deleteCheckpoint(id),
   exportCheckpoint: (id) => session.exportCheckpoint(id),
   importCheckpoint: (file) => session.importCheckpoint(file),
+  offerPairs: (n) => session.offerPairs(n),
+  labelPair: (id, answer) => session.labelPair(id, answer),
+  preferenceSummary: () => session.preferenceSummary(),
   drawMolecules: (smiles) => drawMolecules(smiles),
   trainPriorOnUpload: (file, fileName, mode) => session.trainPriorOnUpload(file, fileName, mode),
 };

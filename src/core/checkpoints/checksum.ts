@@ -20,6 +20,7 @@ export async function checkpointChecksum(cp: ChecksummedFields): Promise<string>
     meanReward: cp.meanReward,
     // Only when present, so checkpoints saved before this field existed keep their checksum.
     ...(cp.molecules ? { molecules: cp.molecules } : {}),
+    ...(cp.preferences?.length ? { preferences: cp.preferences } : {}),
     tensors: [
       ...cp.weights.map((t) => ({ group: 'weights', name: t.name, shape: t.shape, dtype: t.dtype })),
       ...cp.optimizer.map((t) => ({ group: 'optimizer', name: t.name, shape: t.shape, dtype: t.dtype })),

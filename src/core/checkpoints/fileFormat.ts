@@ -13,6 +13,7 @@ import { MoleculeLearnerStateSchema } from '../chem/learnerState';
 import { formatErrors, parseConfig, type ExperimentConfig } from '../config';
 import { BYTES_PER_ELEMENT, elementCount, isValidShape, tensorBytes } from './tensors';
 import { CheckpointError, type Checkpoint, type SerializedTensor } from './types';
+import { LabelledPairsSchema } from '../learned/preferences';
 
 export const FILE_MAGIC = 'RWLBCKPT';
 export const FILE_VERSION = 1;
@@ -40,6 +41,8 @@ const FileHeaderSchema = v.object({
   tensors: v.pipe(v.array(TensorHeaderSchema), v.maxLength(100_000)),
   /** Molecules (optional: files from before it existed have none). */
   molecules: v.optional(MoleculeLearnerStateSchema),
+  /** RLHF labels (optional: files from before it existed have none). */
+  preferences: v.optional(LabelledPairsSchema),
 });
 type FileHeader = v.InferOutput<typeof FileHeaderSchema>;
 
@@ -63,6 +66,7 @@ export function encodeCheckpointFile(cp: Checkpoint): Blob {
     metrics: cp.metrics,
     checksum: cp.checksum,
     ...(cp.molecules ? { molecules: cp.molecules } : {}),
+    ...(cp.preferences?.length ? { preferences: cp.preferences } : {}),
     tensors: tensors.map(({ group, t }) => ({ group, name: t.name, shape: t.shape, dtype: t.dtype, byteLength: t.data.byteLength })),
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
@@ -138,6 +142,7 @@ export async function decodeCheckpointFile(file: Blob, expectedShapes?: Expected
     metrics: header.metrics,
     meanReward: header.meanReward,
     ...(header.molecules ? { molecules: header.molecules } : {}),
+    ...(header.preferences?.length ? { preferences: header.preferences } : {}),
     checksum: header.checksum,
   };
 }

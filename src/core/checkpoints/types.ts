@@ -3,6 +3,7 @@
 import type { ExperimentConfig } from '../config';
 import type { TaskId } from '../rewards/types';
 import type { MoleculeLearnerState } from '../chem/learnerState';
+import type { LabelledPair } from '../learned/preferences';
 
 export interface SerializedTensor {
   name: string;
@@ -28,6 +29,8 @@ export interface Checkpoint {
   meanReward: number | null;
   /** Molecules: REINVENT's replay memory and diversity-filter buckets (absent when empty, and in older checkpoints). */
   molecules?: MoleculeLearnerState;
+  /** RLHF: the run's labelled preference pairs (absent when there are none, and in older checkpoints). */
+  preferences?: LabelledPair[];
   /** SHA-256 (hex) over everything except id and name, which can change without rewriting tensors. */
   checksum: string;
 }

@@ -5,11 +5,12 @@ import { MOLECULE_TERMS, type MoleculeRewardTerm } from './molecules';
 import type { ParamValues, RewardTerm, TaskId } from './types';
 import { TEXT_TERMS } from './text';
 import { PAINT_TERMS } from './paint';
+import { LEARNED_TERMS } from './learned';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRewardTerm = RewardTerm<any>;
 
-const ALL_TERMS: readonly AnyRewardTerm[] = [...TEXT_TERMS, ...MOLECULE_TERMS, ...PAINT_TERMS];
+const ALL_TERMS: readonly AnyRewardTerm[] = [...TEXT_TERMS, ...LEARNED_TERMS, ...MOLECULE_TERMS, ...PAINT_TERMS];
 
 const BY_ID = new Map<string, AnyRewardTerm>(ALL_TERMS.map((t) => [t.id, t]));
 

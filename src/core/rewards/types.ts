@@ -19,6 +19,10 @@ export type ParamSpec =
 export interface RewardContext {
   /** Mean per-token log-likelihood of each sample under the frozen prior. */
   priorLogLik?: Float32Array;
+  /** SeqGAN: the discriminator's D(x), the probability that each sample is real data (src/core/learned/). */
+  discriminator?: Float32Array;
+  /** RLHF: the preference reward model's score r(x) of each sample (src/core/learned/). */
+  preference?: Float32Array;
 }
 export type ContextNeed = keyof RewardContext;
 

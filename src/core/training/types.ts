@@ -2,6 +2,8 @@
 // live settings, and a state that a checkpoint can restore exactly.
 import type { SerializedTensor } from '../checkpoints/types';
 import type { ExperimentConfig } from '../config';
+import type { LearnedRewards } from '../learned/learnedRewards';
+import type { LabelledPair } from '../learned/preferences';
 import type { MoleculeLearnerState } from '../chem/learnerState';
 
 export interface UpdateMetrics {
@@ -72,6 +74,8 @@ export interface TrainerState {
   optimizer: SerializedTensor[];
   /** Learner state words: [β of the KL controller, ...the REINFORCE baseline's state]. */
   rng: number[];
+  /** Labelled preference pairs of the run (RLHF); absent when there are none. */
+  preferences?: LabelledPair[];
   /** Molecules: REINVENT's replay memory and diversity-filter buckets; absent when empty (and in older checkpoints). */
   molecules?: MoleculeLearnerState;
 }
@@ -86,5 +90,7 @@ export interface Trainer {
   update(): Promise<UpdateResult>;
   exportState(): Promise<TrainerState>;
   importState(state: TrainerState): Promise<void>;
+  /** Learned rewards (discriminator, preference reward model), where the trainer has them (sequence tasks). */
+  readonly learned?: LearnedRewards;
   dispose(): void;
 }
