@@ -6,6 +6,7 @@ import { CheckpointsState } from './checkpoints.svelte';
 import { ExperimentState } from './experiment.svelte';
 import { MetricsHistory } from './history.svelte';
 import { LinkState } from './links.svelte';
+import { PreferencesState } from './preferences.svelte';
 import { RunList } from './runs.svelte';
 import { throttle } from './throttle';
 import { backendFromQuery, createTrainerClient, initTrainer, type BackendRequest, type TrainerClient } from './trainerClient';
@@ -28,6 +29,8 @@ export class Lab {
   readonly links = new LinkState();
   readonly runs = new RunList();
   readonly checkpoints = new CheckpointsState(() => this.client?.api ?? null);
+  /** RLHF: the comparison view's pairs and the reward model's numbers. */
+  readonly preferences = new PreferencesState(() => this.client?.api ?? null);
   samples: SampleView[] = $state.raw([]);
   samplesUpdate = $state(0);
   runState: RunState = $state('starting');
@@ -244,6 +247,7 @@ export class Lab {
       switch (event.type) {
         case 'metrics':
           this.history.push(event.metrics);
+          this.preferences.noteMetrics(event.metrics);
           break;
         case 'samples':
           this.samples = event.samples;
@@ -264,11 +268,13 @@ export class Lab {
           this.runId = event.runId;
           this.runs.start(event.runId, this.history.records, this.experiment.applied.task);
           this.clearRun();
+          this.preferences.restart();
           break;
         case 'restored':
           this.runId = event.runId;
           this.runs.start(event.runId, this.history.records, event.config.task, `Resumed at update ${event.update}`);
           this.clearRun();
+          this.preferences.restart();
           this.history.push(event.metrics);
           this.experiment.load(event.config);
           this.experiment.accept(event.config);
