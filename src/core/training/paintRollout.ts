@@ -44,16 +44,23 @@ export function paintRollout(
   const perStep: { state: tf.Tensor4D; actions: tf.Tensor2D; logProbs: tf.Tensor1D; value: tf.Tensor1D; entropy: tf.Tensor1D; stroke: tf.Tensor2D; l2: tf.Tensor1D; l1: tf.Tensor1D }[] = [];
   const l2Start = canvasDistance(canvas, target, 'l2');
   const l1Start = canvasDistance(canvas, target, 'l1');
-  for (let t = 0; t < K; t++) {
-    const state = canvas;
-    const step = tf.tidy(() => {
-      const { head, value } = policy.forward(state, target, tf.fill([B], t / K) as tf.Tensor1D);
-      const drawn = sampleActions(space, head, logStd, { seed: opts.seed, counter: opts.update * PAINT_COUNTER_STRIDE + t });
-      const next = rasterStrokes(state, drawn.strokes);
-      return { ...drawn, value, next, l2: canvasDistance(next, target, 'l2'), l1: canvasDistance(next, target, 'l1') };
-    });
-    perStep.push({ state, actions: step.actions, logProbs: step.logProbs, value: step.value, entropy: step.entropy, stroke: step.strokes, l2: step.l2, l1: step.l1 });
-    canvas = step.next;
+  const held = () => [canvas, l2Start, l1Start, ...perStep.flatMap((s) => [s.state, s.actions, s.logProbs, s.value, s.entropy, s.stroke, s.l2, s.l1])];
+  try {
+    for (let t = 0; t < K; t++) {
+      const state = canvas;
+      const step = tf.tidy(() => {
+        const { head, value } = policy.forward(state, target, tf.fill([B], t / K) as tf.Tensor1D);
+        const drawn = sampleActions(space, head, logStd, { seed: opts.seed, counter: opts.update * PAINT_COUNTER_STRIDE + t });
+        const next = rasterStrokes(state, drawn.strokes);
+        return { ...drawn, value, next, l2: canvasDistance(next, target, 'l2'), l1: canvasDistance(next, target, 'l1') };
+      });
+      perStep.push({ state, actions: step.actions, logProbs: step.logProbs, value: step.value, entropy: step.entropy, stroke: step.strokes, l2: step.l2, l1: step.l1 });
+      canvas = step.next;
+    }
+  } catch (err) {
+    // On CPU backends the sampler refuses NaN logits by throwing: release the episode so far.
+    tf.dispose(held());
+    throw err;
   }
   const rollout = tf.tidy(() => ({
     states: tf.concat(perStep.map((s) => s.state)) as tf.Tensor4D,

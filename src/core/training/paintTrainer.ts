@@ -131,7 +131,15 @@ export class PaintTrainer implements Trainer {
     this.learningRate = annealed(cfg.learningRate, this.updates, alg.lrSchedule === 'linear' ? alg.lrDecayUpdates : 0);
 
     // 1. The episodes, on the device.
-    const rollout = paintRollout(this.policy, this.space, this.target, { batchSize: B, steps: K, seed: cfg.seed, update: this.updates });
+    let rollout: PaintRollout;
+    try {
+      rollout = paintRollout(this.policy, this.space, this.target, { batchSize: B, steps: K, seed: cfg.seed, update: this.updates });
+    } catch (err) {
+      // The CPU twin of the sampler throws on NaN logits (the WebGPU one marks them, caught after the readback below).
+      const message = err instanceof Error ? err.message : String(err);
+      if (!/NaN|infinit/i.test(message)) throw err;
+      throw new TrainingFault(`Update ${this.updates + 1}: the policy produced NaN or infinite logits (${message.slice(0, 120)}).`, 'Lower the learning rate and reset, or resume from a checkpoint.');
+    }
     const owned: tf.Tensor[] = [];
     try {
       // KL to the frozen initial policy on the strokes drawn, log π_old(a_t|s_t) − log π_prior(a_t|s_t) [B, K]: one
