@@ -8,6 +8,7 @@ import { MetricsHistory } from './history.svelte';
 import { LinkState } from './links.svelte';
 import { PreferencesState } from './preferences.svelte';
 import { RunList } from './runs.svelte';
+import { SampleHistory } from './sampleHistory.svelte';
 import { throttle } from './throttle';
 import { backendFromQuery, createTrainerClient, initTrainer, type BackendRequest, type TrainerClient } from './trainerClient';
 
@@ -28,6 +29,7 @@ export class Lab {
   readonly history = new MetricsHistory();
   readonly links = new LinkState();
   readonly runs = new RunList();
+  readonly sampleHistory = new SampleHistory();
   readonly checkpoints = new CheckpointsState(() => this.client?.api ?? null);
   /** RLHF: the comparison view's pairs and the reward model's numbers. */
   readonly preferences = new PreferencesState(() => this.client?.api ?? null);
@@ -236,6 +238,7 @@ export class Lab {
     this.history.clear();
     this.samples = [];
     this.samplesUpdate = 0;
+    this.sampleHistory.clear();
   }
 
   private showError(text: string, hint: string): void {
@@ -252,6 +255,7 @@ export class Lab {
         case 'samples':
           this.samples = event.samples;
           this.samplesUpdate = event.update;
+          this.sampleHistory.push(event.update, event.samples);
           break;
         case 'status':
           this.runState = event.state;

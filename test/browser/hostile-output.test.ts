@@ -37,7 +37,7 @@ async function settle(): Promise<void> {
 }
 
 describe('hostile strings through the display path', () => {
-  it('samples (plain and per-token coloured) show the characters and create no elements', async () => {
+  it('samples (plain, per-token coloured and pinned) show the characters and create no elements', async () => {
     const lab = new Lab();
     lab.samples = HOSTILE.map(
       (text, i): SampleView => ({
@@ -48,7 +48,8 @@ describe('hostile strings through the display path', () => {
         steps: i % 2 ? [...text].map((token, t) => ({ token, advantage: t % 3 - 1 })) : undefined,
       }),
     );
-    lab.samplesUpdate = 1;
+    lab.sampleHistory.push(1, lab.samples);
+    lab.sampleHistory.pin(1, lab.samples[1]); // the pinned view shows the text and each term too
     const target = render(SamplesList, lab);
     await settle();
     expect(target.querySelectorAll('script, img, svg, iframe, object, embed, a[href^="javascript"]')).toHaveLength(0);

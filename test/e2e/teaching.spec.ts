@@ -26,3 +26,36 @@ test('Step shows the anatomy of the update and colours tokens by advantage', asy
   await expect(anatomy).toContainText('clip(ρₜ');
   expect(errors).toEqual([]);
 });
+
+test('a clicked sample stays pinned with its reward breakdown; the scrubber shows earlier updates; How it works renders equations', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openReady(page);
+  for (let i = 1; i <= 2; i++) {
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(page.getByTestId('metric-step')).toHaveText(String(i));
+    await waitIdle(page);
+  }
+  const first = page.getByTestId('samples').locator(':scope > li').first();
+  const text = (await first.locator('.text').textContent()) ?? '';
+  await first.getByRole('button').click();
+  const pinned = page.getByTestId('pinned-sample');
+  await expect(pinned).toContainText('Pinned from update 2');
+  await expect(pinned).toContainText('Ends with');
+  await expect(pinned).toContainText('Total reward');
+  await expect(pinned).toContainText(text.replaceAll('⏎', '').trim());
+
+  const scrubber = page.getByRole('slider', { name: /Samples of update/ });
+  await scrubber.fill('0');
+  const samplesPanel = page.getByRole('region', { name: 'Latest samples' });
+  await expect(samplesPanel).toContainText('update 1 ·');
+  await samplesPanel.getByRole('button', { name: 'Latest', exact: true }).click();
+  await expect(samplesPanel).toContainText('update 2 ·');
+  await expect(pinned).toContainText('Pinned from update 2');
+
+  await page.getByText('How it works').click();
+  const how = page.getByRole('region', { name: 'How it works' });
+  await expect(how.locator('math').first()).toBeVisible();
+  await expect(how).toContainText('REINFORCE');
+  await expect(how.getByTestId('how-live')).toContainText('Last update (2)');
+  expect(errors).toEqual([]);
+});
