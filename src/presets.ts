@@ -55,6 +55,25 @@ const SOURCES: readonly PresetSource[] = [
     config: { task: 'names', rewards: [{ id: 'contains', weight: 1, params: { substring: 'ann' } }], algorithm: { klCoef: 0.05 } },
   },
   {
+    id: 'names-rlhf-hands-free',
+    title: 'RLHF, hands-free',
+    description: 'A simulated annotator who likes names ending in "a" (one label in ten flipped) teaches a reward model; RL optimises it.',
+    use: 'preferences',
+    config: {
+      task: 'names',
+      rewards: [{ id: 'preference', weight: 1 }],
+      learningRate: 3e-3,
+      learned: { annotator: { term: 'ends_with', params: { suffix: 'a' }, noise: 'flip', flip: 0.1, pairsPerUpdate: 8 } },
+    },
+  },
+  {
+    id: 'names-seqgan',
+    title: 'Names a discriminator believes',
+    description: 'SeqGAN: a classifier learns to tell real names from generated ones, and its belief is the only reward.',
+    use: 'generation',
+    config: { task: 'names', rewards: [{ id: 'discriminator', weight: 1 }], learned: { discriminatorSteps: 4, discriminatorLearningRate: 1e-2 } },
+  },
+  {
     id: 'drug-like-molecules',
     title: 'Drug-like molecules (REINVENT)',
     description: "REINVENT's augmented likelihood pushes the SMILES prior towards valid molecules with a high QED.",

@@ -7,7 +7,7 @@ import { decodeHash, encodeConfig, hideableNames } from '../share';
 import { createHashSync, type HashSync } from './urlState';
 
 /** Page sections a teacher can hide besides the config's own panels and fields. */
-export const UI_SECTIONS = ['presets', 'checkpoints', 'runs', 'link', 'anatomy', 'how'] as const;
+export const UI_SECTIONS = ['presets', 'checkpoints', 'runs', 'link', 'anatomy', 'how', 'compare'] as const;
 
 export interface LinkBanner {
   /** What was wrong with the link (it was refused), or null when it loaded with notices only. */
