@@ -21,6 +21,7 @@ const annotatorOn = (c: ExperimentConfig) => c.learned.annotator.term !== '';
 
 export const DISCRIMINATOR_FIELDS: readonly FieldSpec[] = [
   number('learned.discriminatorSteps', LEARNED_BOUNDS.discriminatorSteps, 'Discriminator steps (k)', 'SeqGAN: discriminator updates per generator update (0 freezes it).', 1, { when: uses('discriminator') }),
+  number('learned.monteCarloRollouts', LEARNED_BOUNDS.monteCarloRollouts, 'Monte-Carlo rollouts (N)', 'SeqGAN: completions per prefix, so every token gets a reward (0: only the last one; slow).', 1, { when: uses('discriminator') }),
   number('learned.discriminatorLearningRate', LEARNED_BOUNDS.learnedLearningRate, 'Discriminator learning rate', 'Adam step size of the discriminator.', 'any', { when: uses('discriminator') }),
 ];
 

@@ -184,8 +184,11 @@ export class SequenceTrainer implements Trainer {
       // 4. Per-token rewards r_t: the task reward on each sample's last step, and (RLHF style) −β (log π − log π_prior).
       const taskRewardAtEnd = new Float32Array(B * T);
       for (let b = 0; b < B; b++) taskRewardAtEnd[b * T + Math.max(lengths[b] - 1, 0)] = rewards.total[b];
+      // SeqGAN with Monte-Carlo rollouts: the discriminator's verdict also reaches earlier tokens (learned/monteCarlo.ts).
+      const seqGanRewards = this.learned.perTokenRewards(rollout, learnedScores.discriminator, this.updates + 1);
+      if (seqGanRewards) owned.push(seqGanRewards);
       const tokenRewards = tf.tidy(() => {
-        const end = tf.tensor2d(taskRewardAtEnd, [B, T]);
+        const end = seqGanRewards ? (tf.add(tf.tensor2d(taskRewardAtEnd, [B, T]), seqGanRewards) as tf.Tensor2D) : tf.tensor2d(taskRewardAtEnd, [B, T]);
         if (!klAsReward) return end;
         return tf.add(end, tf.mul(-beta, tf.mul(tf.sub(rollout.logProbs, priorView.priorLogProbs), rollout.mask))) as tf.Tensor2D;
       });

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { parseConfig } from '../../src/core/config';
 import { annotate, type AnnotatorSettings } from '../../src/core/learned/annotator';
 import { bradleyTerryLoss, bradleyTerryLossScalar, preferenceProbability } from '../../src/core/learned/bradleyTerry';
+import { qDifferences } from '../../src/core/learned/monteCarlo';
 import { choosePairs, HELD_OUT_EVERY, PreferenceStore, readLabelledPairs, type LabelledPair } from '../../src/core/learned/preferences';
 import { Rng } from '../../src/core/rng';
 import { decodeHash, encodeConfig } from '../../src/share';
@@ -52,6 +53,19 @@ describe('Bradley–Terry loss', () => {
       expect(analyticA[i]).toBeCloseTo((preferenceProbability(rA[i], rB[i]) - y[i]) / n, 5);
       expect(analyticB[i]).toBeCloseTo(-analyticA[i], 6);
     }
+  });
+});
+
+describe("SeqGAN's Monte-Carlo per-token rewards", () => {
+  it('hands Q values over as differences whose reward-to-go (plus D(x) at the end) is Q_t', () => {
+    // One sample of length 3 (steps 0, 1, 2; step 2 is its end-of-sequence token), T = 4.
+    const q = tf.tensor2d([[0.2, 0.5, 0.9, 0.7]]);
+    const mask = tf.tensor2d([[1, 1, 1, 0]]);
+    const r = Array.from(qDifferences(q, tf.tensor1d([0.8]), mask).dataSync());
+    [-0.3, -0.3, 0, 0].forEach((x, i) => expect(r[i]).toBeCloseTo(x, 6));
+    // G_t = Σ_{t' ≥ t} r_t' + D(x) (the task reward at the last step) = Q_t for every step before the last.
+    expect(r[0] + r[1] + r[2] + 0.8).toBeCloseTo(0.2, 6);
+    expect(r[1] + r[2] + 0.8).toBeCloseTo(0.5, 6);
   });
 });
 
@@ -132,6 +146,7 @@ describe('learned-reward config', () => {
     expect(parsed.config.learned).toEqual({
       discriminatorSteps: 3,
       discriminatorLearningRate: 3e-3,
+      monteCarloRollouts: 0,
       rewardModelSteps: 4,
       rewardModelLearningRate: 1e-3,
       pairSelection: 'random',

@@ -15,6 +15,7 @@ import { TrainingFault } from '../training/types';
 import { annotate } from './annotator';
 import type { PreferenceChoice } from './bradleyTerry';
 import { Discriminator } from './discriminator';
+import { qDifferences, sampleCompletions } from './monteCarlo';
 import { choosePairs, PreferenceStore, type LabelledPair } from './preferences';
 import { RewardModel, type FitReport } from './rewardModel';
 
@@ -97,6 +98,34 @@ export class LearnedRewards {
     if (this.preferences.count > 0) out.preference = this.ensureRewardModel().score(tokens, mask);
     else if (needs.has('preference') || this.annotatorOn) out.preference = tf.zeros([tokens.shape[0]]);
     return out;
+  }
+
+  /**
+   * SeqGAN's per-token rewards, weight × (Q_t − Q_{t+1}) [B, T], when Monte-Carlo rollouts are on and the discriminator
+   * term is active; null otherwise. Stays on the device: it joins the per-token rewards without a readback.
+   */
+  perTokenRewards(rollout: { tokens: tf.Tensor2D; mask: tf.Tensor2D }, finalScore: tf.Tensor1D | undefined, update: number): tf.Tensor2D | null {
+    const n = this.config.learned.monteCarloRollouts;
+    const weight = this.config.rewards.find((r) => r.id === 'discriminator')?.weight;
+    if (n === 0 || weight === undefined || !finalScore || !this.discriminator) return null;
+    const [B, T] = rollout.tokens.shape;
+    let completions: { tokens: tf.Tensor2D; mask: tf.Tensor2D };
+    try {
+      // A sampler stream of its own, so the completions never shift the training samples.
+      completions = sampleCompletions(this.policy, rollout.tokens, { n, temperature: this.config.temperature, seed: (this.config.seed ^ 0x510e527f) >>> 0, counter: update * 4096 });
+    } catch (err) {
+      if (err instanceof RangeError) throw new TrainingFault(`Update ${update}: ${err.message}.`, 'Lower the Monte-Carlo rollouts N, the batch size or the maximum length.');
+      throw err;
+    }
+    const d = this.discriminator.probability(completions.tokens, completions.mask);
+    try {
+      return tf.tidy(() => {
+        const q = tf.mean(tf.reshape(d, [B, T, n]), 2) as tf.Tensor2D;
+        return tf.mul(weight, qDifferences(q, finalScore, rollout.mask)) as tf.Tensor2D;
+      });
+    } finally {
+      tf.dispose([completions.tokens, completions.mask, d]);
+    }
   }
 
   /**

@@ -8,6 +8,7 @@ export const ANNOTATOR_NOISES = ['flip', 'bradley-terry'] as const;
 
 export const LEARNED_BOUNDS = {
   discriminatorSteps: { min: 0, max: 16 },
+  monteCarloRollouts: { min: 0, max: 16 },
   learnedLearningRate: { min: 1e-6, max: 1 },
   rewardModelSteps: { min: 0, max: 64 },
   pairsPerUpdate: { min: 0, max: 64 },
@@ -51,6 +52,8 @@ export const LearnedSchema = v.object({
   /** SeqGAN's k: discriminator steps per generator update (0 freezes it). */
   discriminatorSteps: int('Discriminator steps per update', LEARNED_BOUNDS.discriminatorSteps, 3),
   discriminatorLearningRate: num('The discriminator learning rate', LEARNED_BOUNDS.learnedLearningRate, 3e-3),
+  /** SeqGAN's N: completions per prefix for per-token rewards (0: D(x) at the end of the sequence only). */
+  monteCarloRollouts: int('Monte-Carlo rollouts', LEARNED_BOUNDS.monteCarloRollouts, 0),
   /** Bradley–Terry gradient steps of the reward model per update (and after each label from a person). */
   rewardModelSteps: int('Reward model steps per update', LEARNED_BOUNDS.rewardModelSteps, 4),
   rewardModelLearningRate: num('The reward model learning rate', LEARNED_BOUNDS.learnedLearningRate, 1e-3),
