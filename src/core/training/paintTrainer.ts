@@ -219,7 +219,7 @@ export class PaintTrainer implements Trainer {
         reward: taskReward[b],
         kl: klPerEpisode[b],
         terms: Object.fromEntries(Object.entries(rewards.terms).map(([id, s]) => [id, sumRows(s, B, K)[b]])),
-        steps: advantages && b < advantages.length / K ? Array.from({ length: K }, (_, t) => ({ token: `stroke ${t + 1}`, advantage: advantages[b * K + t] })) : undefined,
+        steps: advantages && b < advantages.length / K ? Array.from({ length: K }, (_, t) => ({ token: ` ${t + 1} `, advantage: advantages[b * K + t] })) : undefined,
         image: b < shown ? { width: S, height: S, rgba: toRgba(canvases.subarray(b * S * S * 3, (b + 1) * S * S * 3)) } : undefined,
         strokes: b === 0 ? Array.from(strokes.subarray(0, K * STROKE_PARAMS)) : undefined,
       }));
