@@ -244,7 +244,7 @@ export class TrainingSession {
   private async learnedRewards(): Promise<LearnedRewards> {
     await this.ready();
     const learned = this.trainer?.learned;
-    if (!learned) throw new Error(`Comparing samples is not available for the ${this.config?.task ?? 'current'} task yet; switch to Names.`);
+    if (!learned) throw new Error(`Comparing samples is not available for the ${this.config?.task ?? 'current'} task yet; switch to Names or Molecules.`);
     return learned;
   }
 

@@ -34,4 +34,17 @@ export const preferenceTerm: RewardTerm<TextBatch> = {
   score: fromContext('preference', 'preference'),
 };
 
-export const LEARNED_TERMS = [discriminatorTerm, preferenceTerm] as const;
+/** The same learned preference for molecules: the reward model reads SMILES with the molecules prior's encoder. */
+export const moleculePreferenceTerm: RewardTerm<{ smiles: string[] }> = {
+  id: 'molecule_preference',
+  task: 'molecules',
+  label: 'Learned preference r(x)',
+  description: preferenceTerm.description,
+  use: 'preferences',
+  params: [],
+  defaultWeight: 1,
+  needs: ['preference'],
+  score: (batch, p, ctx) => fromContext('molecule_preference', 'preference')({ texts: batch.smiles }, p, ctx),
+};
+
+export const LEARNED_TERMS = [discriminatorTerm, preferenceTerm, moleculePreferenceTerm] as const;
