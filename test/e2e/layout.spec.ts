@@ -3,7 +3,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import { openReady, waitIdle } from './helpers';
+import { openReady, READY_TIMEOUT_MS, waitIdle } from './helpers';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 
@@ -44,6 +44,36 @@ for (const viewport of [
     expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')})`)).toEqual([]);
     await page.screenshot({ path: `${SCREENSHOTS}page-${viewport.width}x${viewport.height}.png` });
     await page.screenshot({ path: `${SCREENSHOTS}page-${viewport.width}x${viewport.height}-full.png`, fullPage: true });
+  });
+}
+
+// The other tasks at both sizes in one page each (WASM: a molecule or painter update takes tens of seconds on
+// SwiftShader's WebGPU). Names are covered above.
+for (const task of [
+  { id: 'molecules', label: 'Molecules (SMILES)' },
+  { id: 'paint', label: 'Paint (strokes)' },
+]) {
+  test(`layout of the ${task.id} task at 1280×800 and 390×844`, async ({ page }) => {
+    await openReady(page, '/?backend=wasm');
+    await page.locator('#field-task').selectOption({ label: task.label });
+    await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled({ timeout: READY_TIMEOUT_MS });
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(page.getByTestId('metric-step')).toHaveText('1', { timeout: READY_TIMEOUT_MS });
+    await waitIdle(page);
+    await page.waitForTimeout(500); // plots and drawings land
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
+      await page.setViewportSize(viewport);
+      await page.waitForTimeout(300);
+      expect(await horizontalOverflow(page), `${task.id} at ${viewport.width} px scrolls sideways`).toBeLessThanOrEqual(0);
+      expect(await unnamedControls(page)).toEqual([]);
+      await page.screenshot({ path: `${SCREENSHOTS}${task.id}-${viewport.width}x${viewport.height}-full.png`, fullPage: true });
+    }
+    const axe = await new AxeBuilder({ page }).analyze();
+    const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(' ')})`)).toEqual([]);
   });
 }
 
