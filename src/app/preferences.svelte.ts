@@ -30,6 +30,9 @@ export class PreferencesState {
     try {
       const offered = await this.settle(api.offerPairs(PAIRS_PER_REQUEST));
       if (offered) this.queue = [...this.queue, ...offered];
+      if (offered && offered.length === 0 && this.queue.length === 0) {
+        this.error = 'Every sampled text was the same, so there is no pair to compare. Reset the run or raise the temperature, then press a key again.';
+      }
       if (!this.summary) {
         const summary = await this.settle(api.preferenceSummary());
         if (summary) this.summary = summary;
@@ -43,7 +46,8 @@ export class PreferencesState {
   async answer(answer: PairAnswer): Promise<void> {
     const pair = this.current;
     const api = this.api();
-    if (!pair || !api) return;
+    if (!api) return;
+    if (!pair) return this.fill(); // nothing on show: a key press asks for pairs again
     this.queue = this.queue.slice(1);
     this.lastAnswer = answer;
     const summary = await this.settle(api.labelPair(pair.id, answer));
