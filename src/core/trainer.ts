@@ -14,8 +14,9 @@ import { DiversityFilter, inBatchDuplicates } from './chem/diversityFilter';
 import type { Membership } from './chem/metrics';
 import { exportMoleculeLearner, importMoleculeLearner } from './chem/learnerState';
 import { ReplayMemory } from './chem/replayMemory';
-import { BOUNDS, formatErrors, type ExperimentConfig } from './config';
+import { formatErrors, type ExperimentConfig } from './config';
 import { computeAdvantages } from './kernels';
+import { describeChanges, withRewardWeights } from './training/liveConfig';
 import { SAMPLES_WITH_ADVANTAGES, TrainingFault, type SampleView, type Trainer, type TrainerState, type UpdateMetrics, type UpdateResult } from './training/types';
 import { CharGru, WEIGHT_NAMES, weightShapes } from './models/charGru';
 import { composeRewards, contextNeeds } from './rewards/composite';
@@ -109,16 +110,7 @@ export class SequenceTrainer implements Trainer {
   }
 
   setRewardWeights(weights: Record<string, number>): void {
-    const next = structuredClone(this.config);
-    for (const r of next.rewards) {
-      const w = weights[r.id];
-      if (w === undefined) continue;
-      if (!Number.isFinite(w) || w < BOUNDS.weight.min || w > BOUNDS.weight.max) {
-        throw new Error(`Weight of ${r.id} must be between ${BOUNDS.weight.min} and ${BOUNDS.weight.max}`);
-      }
-      r.weight = w;
-    }
-    this.applyLiveConfig(next);
+    this.applyLiveConfig(withRewardWeights(this.config, weights));
   }
 
   async update(): Promise<UpdateResult> {
@@ -690,24 +682,6 @@ function mean(x: ArrayLike<number>): number {
   return x.length ? s / x.length : 0;
 }
 
-function describeChanges(a: ExperimentConfig, b: ExperimentConfig): string[] {
-  const out: string[] = [];
-  const wa = new Map(a.rewards.map((r) => [r.id, r]));
-  for (const r of b.rewards) {
-    const old = wa.get(r.id);
-    if (!old) out.push(`+${r.id}`);
-    else if (old.weight !== r.weight) out.push(`${r.id} weight ${old.weight}→${r.weight}`);
-    else if (JSON.stringify(old.params) !== JSON.stringify(r.params)) out.push(`${r.id} params`);
-  }
-  for (const r of a.rewards) if (!b.rewards.some((x) => x.id === r.id)) out.push(`−${r.id}`);
-  const scalar: (keyof ExperimentConfig)[] = ['learningRate', 'batchSize', 'maxLength', 'temperature'];
-  for (const k of scalar) if (a[k] !== b[k]) out.push(`${k} ${a[k]}→${b[k]}`);
-  for (const [k, v] of Object.entries(b.algorithm)) {
-    const old = (a.algorithm as Record<string, unknown>)[k];
-    if (old !== v) out.push(`${k} ${old}→${v}`);
-  }
-  return out;
-}
 
 /** The diversity filter a config asks for (molecules with REINVENT only; scaffold buckets of 25, min score 0.4). */
 function makeDiversityFilter(config: ExperimentConfig): DiversityFilter | null {

@@ -8,7 +8,7 @@ import { makeBaseline, type Baseline } from '../algorithms/baselines';
 import { annealed, KlController } from '../algorithms/klControl';
 import { ppoLoss } from '../algorithms/ppo';
 import { reinforceLoss } from '../algorithms/reinforce';
-import { BOUNDS, type ExperimentConfig } from '../config';
+import type { ExperimentConfig } from '../config';
 import { computeAdvantages } from '../kernels';
 import { STROKE_PARAMS } from '../kernels/rasterStrokes';
 import { PainterPolicy, painterWeightShapes, type PainterSize } from '../models/painterPolicy';
@@ -17,6 +17,7 @@ import { Rng } from '../rng';
 import { paintTargetImage } from '../tasks/paint/settings';
 import { defaultContinuousSpace, defaultDiscreteSpace, type StrokeSpace } from '../tasks/paint/strokes';
 import { guardedStep } from './guardedStep';
+import { describeChanges, withRewardWeights } from './liveConfig';
 import { actionLogProbs, actionWidth } from './paintActions';
 import { disposeRollout, paintRollout, type PaintRollout } from './paintRollout';
 import { SAMPLES_WITH_ADVANTAGES, TrainingFault, type SampleView, type Trainer, type TrainerState, type UpdateMetrics, type UpdateResult } from './types';
@@ -82,7 +83,6 @@ export class PaintTrainer implements Trainer {
 
   applyLiveConfig(next: ExperimentConfig): void {
     const before = this.config;
-    const changes: string[] = [];
     if (JSON.stringify(next.paint) !== JSON.stringify(before.paint)) {
       // Canvas, action space and target shape the model and the data: the session rebuilds for those.
       throw new Error('Painter settings (canvas, strokes, action, target) need a new run');
@@ -93,32 +93,12 @@ export class PaintTrainer implements Trainer {
     if (next.algorithm.klCoef !== before.algorithm.klCoef || next.algorithm.klTarget !== before.algorithm.klTarget) {
       this.klControl = new KlController(next.algorithm.klCoef, next.algorithm.klTarget);
     }
-    for (const r of next.rewards) {
-      const old = before.rewards.find((x) => x.id === r.id);
-      if (!old) changes.push(`+${r.id}`);
-      else if (old.weight !== r.weight) changes.push(`${r.id} weight ${old.weight}→${r.weight}`);
-    }
-    for (const r of before.rewards) if (!next.rewards.some((x) => x.id === r.id)) changes.push(`−${r.id}`);
-    for (const k of ['learningRate', 'batchSize'] as const) if (before[k] !== next[k]) changes.push(`${k} ${before[k]}→${next[k]}`);
-    for (const [k, v] of Object.entries(next.algorithm)) {
-      const old = (before.algorithm as Record<string, unknown>)[k];
-      if (old !== v) changes.push(`${k} ${old}→${v}`);
-    }
     this.config = structuredClone(next);
-    this.pendingChanges.push(...changes);
+    this.pendingChanges.push(...describeChanges(before, next));
   }
 
   setRewardWeights(weights: Record<string, number>): void {
-    const next = structuredClone(this.config);
-    for (const r of next.rewards) {
-      const w = weights[r.id];
-      if (w === undefined) continue;
-      if (!Number.isFinite(w) || w < BOUNDS.weight.min || w > BOUNDS.weight.max) {
-        throw new Error(`Weight of ${r.id} must be between ${BOUNDS.weight.min} and ${BOUNDS.weight.max}`);
-      }
-      r.weight = w;
-    }
-    this.applyLiveConfig(next);
+    this.applyLiveConfig(withRewardWeights(this.config, weights));
   }
 
   async update(): Promise<UpdateResult> {
