@@ -38,3 +38,29 @@ test('label pairs with the keyboard: the count and the reward model accuracy app
   await expect(panel.getByTestId('label-count')).toHaveText('6 labels', { timeout: 30_000 });
   expect(errors).toEqual([]);
 });
+
+test('the simulated annotator settings: pick a rule, edit its parameter, a bad flip probability is refused beside its field', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openReady(page);
+  const panel = page.getByRole('region', { name: 'Learned rewards' });
+  await expect(panel.getByLabel('Flip probability p')).toHaveCount(0); // no annotator, no noise settings
+  const hashBefore = await page.evaluate(() => location.hash);
+  await panel.getByLabel('Labels pairs by').selectOption({ label: 'Ends with' });
+  await expect(panel.getByLabel('Suffix')).toHaveValue('a');
+  await panel.getByLabel('Suffix').fill('ia');
+  await panel.getByLabel('Suffix').press('Tab');
+  const flip = panel.getByLabel('Flip probability p');
+  await flip.fill('0.7');
+  await flip.press('Tab');
+  await expect(page.locator('#field-learned-annotator-flip-error')).toHaveText(/The flip probability must be at most 0.5/);
+  await flip.fill('0.2');
+  await flip.press('Tab');
+  await expect(page.locator('#field-learned-annotator-flip-error')).toHaveCount(0);
+  // The accepted settings reach the link.
+  await expect.poll(() => page.evaluate(() => location.hash)).not.toBe(hashBefore);
+  // Bradley–Terry noise swaps the flip probability for a temperature.
+  await panel.getByLabel('Annotator noise').selectOption({ label: 'Bradley–Terry sampling' });
+  await expect(panel.getByLabel('Temperature τ')).toBeVisible();
+  await expect(panel.getByLabel('Flip probability p')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
