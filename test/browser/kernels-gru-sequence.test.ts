@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { gruSequence, setGruSequenceLayouts, type GruSequenceLayout } from '../../src/core/kernels/gruSequence';
-import { gruSequenceBackwardCpu, gruSequenceForwardCpu, type GruSequenceDims } from '../../src/core/kernels/gruSequenceCpu';
+import { gruSequenceBackwardCpu, gruSequenceForwardCpu, weightGradientCpu, type GruSequenceDims } from '../../src/core/kernels/gruSequenceCpu';
+import { weightGradient } from '../../src/core/kernels/gruSequenceWeightGradient';
 import { CharGru, WEIGHT_NAMES, weightShapes, type GruSize } from '../../src/core/models/charGru';
 import { shiftRight, tokenLogProbs } from '../../src/core/sequences';
 import { lcg, useWebGpuAndWatchErrors } from './gpuTestKit';
@@ -219,6 +220,32 @@ describe('gruSequence (fused forward + BPTT) on WebGPU', () => {
     tf.dispose(tokens);
     model.dispose();
   });
+
+  // [N, K, M]: degenerate, odd (tiles cut at both edges), a K+1 bias row that fills a tile exactly (K = 3), and the
+  // large bench's recurrent size (N = 8,192 positions, a long reduction per invocation).
+  const weightCases: [number, number, number][] = [[1, 1, 1], [37, 5, 7], [300, 130, 390], [1024, 3, 40], [8192, 256, 20]];
+  for (const [N, K, M] of weightCases) {
+    it(`weightGradient (dW = AᵀG, db = ΣG) matches its twin and tfjs: N ${N}, K ${K}, M ${M}`, async () => {
+      const next = lcg(N * 7 + K * 3 + M);
+      const a = uniform(next, N * K, 1);
+      const g = uniform(next, N * M, 1);
+      const at = tf.tensor2d(a, [N, K]);
+      const gt = tf.tensor2d(g, [N, M]);
+      const ours = weightGradient(at, gt);
+      const stockKernel = tf.matMul(at, gt, true, false);
+      const stockBias = tf.sum(gt, 0);
+      const [kernel, bias, sk, sb] = (await Promise.all([ours.kernel, ours.bias, stockKernel, stockBias].map((t) => t.data()))) as Float32Array[];
+      tf.dispose([at, gt, ours.kernel, ours.bias, stockKernel, stockBias]);
+      const twin = weightGradientCpu(a, g, N, K, M);
+      expect(ours.kernel.shape).toEqual([K, M]);
+      expect(ours.bias.shape).toEqual([M]);
+      // Sums of N products of numbers in [-1, 1]: relative to the largest entry, float32 reordering stays ~1e-6.
+      expect(relativeError(kernel, twin.subarray(0, K * M))).toBeLessThanOrEqual(FORWARD_TOL);
+      expect(relativeError(bias, twin.subarray(K * M))).toBeLessThanOrEqual(FORWARD_TOL);
+      expect(relativeError(kernel, sk)).toBeLessThanOrEqual(FORWARD_TOL);
+      expect(relativeError(bias, sb)).toBeLessThanOrEqual(FORWARD_TOL);
+    });
+  }
 
   it('rejects shapes that disagree', () => {
     const x = tf.zeros([2, 3, 12]) as tf.Tensor3D;

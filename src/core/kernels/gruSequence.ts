@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import forwardWgsl from '../../../shaders/gru_sequence_forward.wgsl?raw';
 import backwardWgsl from '../../../shaders/gru_sequence_backward.wgsl?raw';
+import { weightGradient } from './gruSequenceWeightGradient';
 
 export const GRU_SEQUENCE_FORWARD_KERNEL = 'RewardLabGruSequenceForward';
 export const GRU_SEQUENCE_BACKWARD_KERNEL = 'RewardLabGruSequenceBackward';
@@ -170,8 +171,10 @@ const fusedRecurrence = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[])
         saved: forward,
         recurrentTransposed: tf.transpose(kernel),
       }) as tf.Tensor[];
-      // dU = Σ_{b,t} h_{t-1}ᵀ q_t and db = Σ_{b,t} q_t: one batched matmul and one reduction over all B·T positions.
-      return [gradProjections, tf.matMul(previous, q, true, false), tf.sum(q, 0)];
+      // dU = Σ_{b,t} h_{t-1}ᵀ q_t and db = Σ_{b,t} q_t over all B·T positions, in one kernel of our own (tfjs's
+      // transposed matmul and axis-0 sum took longer than the whole recurrence on SwiftShader).
+      const { kernel: gradKernel, bias: gradBias } = weightGradient(previous as tf.Tensor2D, q as tf.Tensor2D);
+      return [gradProjections, gradKernel, gradBias];
     },
   };
 });

@@ -132,3 +132,19 @@ export function gruSequenceBackwardCpu(
   }
   return { projections: gradX, recurrentKernel: Float32Array.from(gradU), recurrentBias: Float32Array.from(gradB) };
 }
+
+/**
+ * Twin of shaders/gru_sequence_weight_gradient.wgsl: for a dense layer y = A·W + b applied at N positions with
+ * upstream gradient G = dL/dy, returns [K+1, M]: rows 0..K-1 are dW = AᵀG, row K is db = Σ_n G_n.
+ */
+export function weightGradientCpu(a: ArrayLike<number>, g: ArrayLike<number>, rows: number, inner: number, outer: number): Float32Array {
+  const out = new Float64Array((inner + 1) * outer);
+  for (let n = 0; n < rows; n++) {
+    for (let k = 0; k <= inner; k++) {
+      const av = k < inner ? a[n * inner + k] : 1;
+      if (av === 0) continue;
+      for (let j = 0; j < outer; j++) out[k * outer + j] += av * g[n * outer + j];
+    }
+  }
+  return Float32Array.from(out);
+}

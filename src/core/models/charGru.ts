@@ -3,7 +3,7 @@
 // can serialise the weights by name.
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng';
-import { gruSequence, gruSequenceSupports } from '../kernels/gruSequence';
+import { fusedForwardSequence, fusedForwardSequenceSupports } from '../kernels/gruSequenceModel';
 
 export interface GruSize {
   vocab: number;
@@ -166,30 +166,26 @@ export class CharGru {
   /**
    * Teacher-forced pass over whole sequences (differentiable). inputs [B, T] int32 are the tokens fed at each step
    * (end-of-sequence first, then the sample shifted right). The input projection runs once for all steps; only the
-   * recurrence is a loop (on WebGPU a fused kernel pair, src/core/kernels/gruSequence.ts; `fused: false` forces the
+   * recurrence is a loop (on WebGPU fused kernels, src/core/kernels/gruSequenceModel.ts; `fused: false` forces the
    * loop, for comparisons). Returns logits [B, T, V] and values [B, T].
    */
   forwardSequence(inputs: tf.Tensor2D, opts: { fused?: boolean } = {}): { logits: tf.Tensor3D; values: tf.Tensor2D } {
     const [B, T] = inputs.shape;
     const { vocab: V, hidden: H } = this.size;
+    // WebGPU: the same equations with the recurrence (and its backward pass) as WGSL kernels.
+    if (opts.fused !== false && fusedForwardSequenceSupports(this.size, B)) return fusedForwardSequence(this.weights, this.size, inputs);
     // One-hot matmul instead of gather: its gradient exists on every backend.
     const oneHot = tf.oneHot(tf.reshape(inputs, [B * T]) as tf.Tensor1D, V);
     const embedded = tf.matMul(oneHot, this.weights.embedding);
     const projections = tf.reshape(tf.add(tf.matMul(embedded, this.weights.inputKernel), this.weights.inputBias), [B, T, 3 * H]);
-    let flat: tf.Tensor2D;
-    if (opts.fused !== false && gruSequenceSupports(H, B)) {
-      // WebGPU: the whole recurrence (and its backward pass) as two WGSL kernels, the same equations as step().
-      flat = tf.reshape(gruSequence(projections as tf.Tensor3D, this.weights.recurrentKernel as tf.Tensor2D, this.weights.recurrentBias as tf.Tensor1D), [B * T, H]);
-    } else {
-      const perStep = tf.unstack(projections, 1) as tf.Tensor2D[];
-      let h = this.zeroState(B);
-      const hidden: tf.Tensor2D[] = [];
-      for (const x of perStep) {
-        h = this.step(x, h);
-        hidden.push(h);
-      }
-      flat = tf.reshape(tf.stack(hidden, 1), [B * T, H]) as tf.Tensor2D;
+    const perStep = tf.unstack(projections, 1) as tf.Tensor2D[];
+    let h = this.zeroState(B);
+    const hidden: tf.Tensor2D[] = [];
+    for (const x of perStep) {
+      h = this.step(x, h);
+      hidden.push(h);
     }
+    const flat = tf.reshape(tf.stack(hidden, 1), [B * T, H]) as tf.Tensor2D;
     const logits = tf.reshape(this.logits(flat), [B, T, V]) as tf.Tensor3D;
     const values = tf.reshape(tf.add(tf.matMul(flat, this.weights.valueKernel), this.weights.valueBias), [B, T]) as tf.Tensor2D;
     return { logits, values };
