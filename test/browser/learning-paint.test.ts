@@ -5,7 +5,8 @@
 //
 // Measured here (seed 3, batch 16, 20 strokes, 32×32, circle; `npx vitest run --project browser
 // test/browser/learning-paint.test.ts`), mean final L2 distance as a share of the blank canvas's, at update 150:
-//   A2C + GAE, lr 1e-3, entropy bonus 0.01 (the defaults) ........ 0.26 (first under 0.40 near update 110)
+//   A2C + GAE, lr 1e-3, entropy bonus 0.01 (the defaults) ........ 0.26 (the 5-update mean first under 0.40 at update 112;
+//     at update 81 in the latest run, after the first layer was split: same math, another float summation order)
 //   A2C + GAE, lr 3e-4, no entropy bonus .......................... 0.34 (under 0.40 from update 80, then flat)
 //   A2C + GAE, lr 1e-3, no entropy bonus .......................... 0.59 (the policy went deterministic by update 30)
 //   REINFORCE, batch-mean baseline, lr 1e-3 ........................ 0.72

@@ -37,6 +37,32 @@ describe('painter policy', () => {
     expect(painterWeightShapes(continuous).denseKernel).toEqual([4 * 4 * 64, 128]);
   });
 
+  it('computes the first layer exactly as patches of the concatenated [canvas | target | t/K] input would', () => {
+    for (const canvas of [32, 64]) {
+      const size = painterSize(config({ canvas }));
+      const policy = PainterPolicy.init(size, 11);
+      const N = 3;
+      const [got, want] = tf.tidy(() => {
+        const canvases = tf.randomUniform([N, canvas, canvas, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
+        const target = tf.randomUniform([canvas, canvas, 3], 0, 1, 'float32', 5) as tf.Tensor3D;
+        const progress = tf.tensor1d([0, 0.35, 0.95]);
+        // The reference: the 7-channel input built explicitly, every layer as patches × kernel.
+        let x = tf.concat([canvases, tf.broadcastTo(target, [N, canvas, canvas, 3]), tf.broadcastTo(tf.reshape(progress, [N, 1, 1, 1]), [N, canvas, canvas, 1])], 3);
+        patchLayers(canvas).forEach(({ patch }, i) => {
+          const [, side, , c] = x.shape;
+          const out = side / patch;
+          const patches = tf.reshape(tf.transpose(tf.reshape(x, [N, out, patch, out, patch, c]), [0, 1, 3, 2, 4, 5]), [N * out * out, patch * patch * c]);
+          x = tf.reshape(tf.relu(tf.add(tf.matMul(patches, policy.weights[`patch${i}Kernel`]), policy.weights[`patch${i}Bias`])), [N, out, out, -1]);
+        });
+        const h = tf.relu(tf.add(tf.matMul(tf.reshape(x, [N, -1]), policy.weights.denseKernel), policy.weights.denseBias));
+        const reference = tf.add(tf.matMul(h, policy.weights.policyKernel), policy.weights.policyBias);
+        return [policy.forward(canvases, target, progress).head.arraySync() as number[][], reference.arraySync() as number[][]];
+      });
+      got.flat().forEach((v, k) => expect(v).toBeCloseTo(want.flat()[k], 5));
+      policy.dispose();
+    }
+  });
+
   for (const paint of [{}, { action: 'continuous' }, { skip: true, canvas: 64 }]) {
     it(`samples strokes whose log-probability the taped pass reproduces, and trains every weight (${JSON.stringify(paint)})`, () => {
       const cfg = config(paint);

@@ -61,6 +61,13 @@ export function painterWeightShapes(size: PainterSize): Record<string, number[]>
 
 let suffix = 0;
 
+/** [N, side, side, C] → [N, out, p, out, p, C] → [N, out, out, p, p, C] → one row of p·p·C per p×p patch. */
+function toPatches(x: tf.Tensor4D, patch: number): tf.Tensor2D {
+  const [N, side, , channels] = x.shape;
+  const out = side / patch;
+  return tf.reshape(tf.transpose(tf.reshape(x, [N, out, patch, out, patch, channels]), [0, 1, 3, 2, 4, 5]), [N * out * out, patch * patch * channels]);
+}
+
 export class PainterPolicy {
   private constructor(
     readonly size: PainterSize,
@@ -137,21 +144,34 @@ export class PainterPolicy {
   forward(canvases: tf.Tensor4D, target: tf.Tensor3D, progress: tf.Tensor1D): { head: tf.Tensor2D; value: tf.Tensor1D } {
     const [N, S] = canvases.shape;
     if (S !== this.size.canvas) throw new Error(`canvases are ${S}×${S}; the policy was built for ${this.size.canvas}×${this.size.canvas}`);
-    const targets = tf.broadcastTo(tf.reshape(target, [1, S, S, 3]), [N, S, S, 3]);
-    const step = tf.broadcastTo(tf.reshape(progress, [N, 1, 1, 1]), [N, S, S, 1]);
-    let x = tf.concat([canvases, targets, step], 3) as tf.Tensor4D;
-    patchLayers(S).forEach(({ patch }, i) => {
-      const [, side, , channels] = x.shape;
-      const out = side / patch;
-      // [N, side, side, C] → [N, out, p, out, p, C] → [N, out, out, p, p, C] → one row of p·p·C per patch.
-      const patches = tf.reshape(tf.transpose(tf.reshape(x, [N, out, patch, out, patch, channels]), [0, 1, 3, 2, 4, 5]), [N * out * out, patch * patch * channels]);
-      const y = tf.relu(tf.add(tf.matMul(patches, this.weights[`patch${i}Kernel`]), this.weights[`patch${i}Bias`]));
-      x = tf.reshape(y, [N, out, out, -1]);
+    const layers = patchLayers(S);
+    let x = this.firstLayer(canvases, target, progress, layers[0]);
+    layers.slice(1).forEach(({ patch }, k) => {
+      const y = tf.relu(tf.add(tf.matMul(toPatches(x, patch), this.weights[`patch${k + 1}Kernel`]), this.weights[`patch${k + 1}Bias`]));
+      x = tf.reshape(y, [N, x.shape[1] / patch, x.shape[1] / patch, -1]);
     });
     const h = tf.relu(tf.add(tf.matMul(tf.reshape(x, [N, -1]), this.weights.denseKernel), this.weights.denseBias));
     const head = tf.add(tf.matMul(h, this.weights.policyKernel), this.weights.policyBias) as tf.Tensor2D;
     const value = tf.reshape(tf.add(tf.matMul(h, this.weights.valueKernel), this.weights.valueBias), [N]) as tf.Tensor1D;
     return { head, value };
+  }
+
+  /**
+   * The first patch layer on [canvas | target | t/K] without building that 7-channel input: its kernel rows are in
+   * (row, column, channel) order, so it splits into a canvas part, a target part and a step part, and
+   *   patches([c | g | t]) · W = patches(c) · W_c + patches(g) · W_g + t · Σ_{row, column} W_t.
+   * The target term is computed once (one image, not N), and the step term is one scalar per row: the big transpose and
+   * matmul see 3 channels instead of 7. Same weights and results as the concatenated input.
+   */
+  private firstLayer(canvases: tf.Tensor4D, target: tf.Tensor3D, progress: tf.Tensor1D, { patch, channels: out }: { patch: number; channels: number }): tf.Tensor4D {
+    const [N, S] = canvases.shape;
+    const side = S / patch;
+    const kernel = tf.reshape(this.weights.patch0Kernel, [patch * patch, INPUT_CHANNELS, out]);
+    const part = (from: number, size: number) => tf.reshape(tf.slice(kernel, [0, from, 0], [-1, size, -1]), [patch * patch * size, out]) as tf.Tensor2D;
+    const fromCanvas = tf.reshape(tf.matMul(toPatches(canvases, patch), part(0, 3)), [N, side, side, out]);
+    const fromTarget = tf.reshape(tf.matMul(toPatches(tf.reshape(target, [1, S, S, 3]) as tf.Tensor4D, patch), part(3, 3)), [1, side, side, out]);
+    const fromStep = tf.mul(tf.reshape(progress, [N, 1, 1, 1]), tf.sum(part(6, 1), 0));
+    return tf.relu(tf.add(tf.add(fromCanvas, fromTarget), tf.add(fromStep, this.weights.patch0Bias))) as tf.Tensor4D;
   }
 
   /** log σ of the Gaussian head [actions] (continuous actions only). */
