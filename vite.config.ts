@@ -28,6 +28,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // RDKit's wasm and the QED fixture take a few seconds on two busy cores: 5 s timed out in CI-like load.
+          testTimeout: 30_000,
         },
       },
       {
