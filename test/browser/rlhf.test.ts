@@ -91,6 +91,28 @@ describe('RLHF with a simulated annotator (WASM, seed 11, batch 32)', () => {
   });
 });
 
+describe('RLHF with a noisy annotator (the "RLHF, hands-free" preset: one label in ten flipped)', () => {
+  it('still raises the true "ends with a" share by ≥ 0.4, and the Goodhart numbers are recorded', async () => {
+    const t = trainer({
+      rewards: [{ id: 'preference', weight: 1 }],
+      learningRate: 3e-3,
+      learned: { annotator: { term: 'ends_with', params: { suffix: 'a' }, noise: 'flip', flip: 0.1, pairsPerUpdate: 8 } },
+    });
+    const results: UpdateResult[] = [];
+    for (let u = 1; u <= 40; u++) results.push(await t.update());
+    const endsA = (s: string) => s.endsWith('a');
+    const priorShare = share(results[0], endsA);
+    const finalShare = meanOf(results.slice(-5).map((r) => share(r, endsA)));
+    const at = (u: number) => results[u - 1].metrics;
+    const goodhart = [10, 20, 30, 40].map((u) => `update ${u}: KL ${at(u).kl.toFixed(2)}, proxy ${at(u).diagnostics!.proxyReward.toFixed(2)}, true ${at(u).diagnostics!.trueReward.toFixed(2)}`);
+    const flipped = t.learned.preferences.all().filter((p) => p.choice !== 'tie' && p.choice !== (p.a.endsWith('a') ? 'a' : 'b')).length;
+    console.log(`RLHF, 10% flips: ${flipped} of the decided labels are wrong; true share ${priorShare.toFixed(2)} → ${finalShare.toFixed(2)}; reward model held-out accuracy ${t.learned.summary().heldOutAccuracy?.toFixed(2)}; ${goodhart.join('; ')}`);
+    expect(flipped).toBeGreaterThan(0);
+    expect(finalShare - priorShare).toBeGreaterThanOrEqual(0.4);
+    t.dispose();
+  });
+});
+
 describe('SeqGAN discriminator reward (WASM, seed 11, batch 32)', () => {
   it('the discriminator learns (accuracy above chance, below perfect) and samples stay diverse', async () => {
     const t = trainer({ rewards: [{ id: 'discriminator', weight: 1 }], learningRate: 1e-3, learned: { discriminatorSteps: 4, discriminatorLearningRate: 1e-2 } });
