@@ -112,9 +112,10 @@ export const ALGORITHM_FIELDS: readonly FieldSpec[] = [
     label: 'KL to the prior as',
     hint: 'A penalty inside each token\'s reward (RLHF), or an exact KL term added to the loss.',
     options: KL_MODES.map((m) => ({ value: m, label: KL_MODE_LABELS[m] })),
+    when: (c) => c.task !== 'paint',
   },
   number('algorithm.klTarget', BOUNDS.klTarget, 'Target KL (adaptive β)', 'Adjusts β so the KL per sample stays near this (0: fixed β).', 0.5),
-  number('algorithm.mleCoef', BOUNDS.mleCoef, 'α (MLE mixing)', 'Adds α × the data\'s negative log-likelihood to the loss (MIXER).', 0.05),
+  number('algorithm.mleCoef', BOUNDS.mleCoef, 'α (MLE mixing)', 'Adds α × the data\'s negative log-likelihood to the loss (MIXER).', 0.05, { when: (c) => c.task !== 'paint' }),
   number('algorithm.mleAnnealUpdates', BOUNDS.annealUpdates, 'Anneal α over', 'Updates over which α falls to 0 (0: constant).', 10, { when: (c) => c.algorithm.mleCoef > 0 }),
   {
     kind: 'choice',

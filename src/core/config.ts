@@ -228,6 +228,12 @@ export function parseConfig(input: unknown): ParseResult {
     if (config.algorithm.name === 'reinforce' && config.algorithm.baseline === 'self-critical') {
       errors.push({ path: 'algorithm.baseline', message: 'The self-critical baseline needs a greedy decode of a sequence; for the painter pick the batch mean, a moving average or a learned value' });
     }
+    if (config.algorithm.klMode === 'loss') {
+      errors.push({ path: 'algorithm.klMode', message: 'The painter applies its KL penalty per stroke, as a reward; the exact-KL loss term is for sequence tasks' });
+    }
+    if (config.algorithm.mleCoef > 0) {
+      errors.push({ path: 'algorithm.mleCoef', message: 'MLE mixing needs example data, and the painter has none: set α to 0' });
+    }
     errors.push(...paintSettingsProblems(config.paint));
   }
   return errors.length ? { ok: false, errors } : { ok: true, config };

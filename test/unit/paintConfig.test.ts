@@ -49,6 +49,15 @@ describe('paint config', () => {
     expect(critical.path).toBe('algorithm.baseline');
   });
 
+  it('refuses sequence-only regularisers for paint: the exact-KL loss term and MLE mixing', () => {
+    expect(errors({ task: 'paint', algorithm: { klMode: 'loss' } })[0].path).toBe('algorithm.klMode');
+    expect(errors({ task: 'paint', algorithm: { mleCoef: 0.1 } })[0]).toEqual({
+      path: 'algorithm.mleCoef',
+      message: 'MLE mixing needs example data, and the painter has none: set α to 0',
+    });
+    expect(parsed({ task: 'paint', algorithm: { klCoef: 0.1, klTarget: 2 } }).algorithm.klTarget).toBe(2);
+  });
+
   it('refuses bad painter settings with messages that say what is allowed', () => {
     expect(errors({ task: 'paint', paint: { canvas: 48 } })[0]).toEqual({ path: 'paint.canvas', message: 'The canvas side must be 32 or 64 pixels' });
     expect(errors({ task: 'paint', paint: { strokes: 0 } })[0].message).toMatch(/at least 1/);
