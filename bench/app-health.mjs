@@ -114,7 +114,7 @@ async function main() {
       loadPhases: phases,
       updates: last?.update ?? 0,
       updatesPerSecond: last ? last.update / ((last.now - trainingStartedAt) / 1000) : 0,
-      longTasks: { count: longTasks.length, maxMs: Math.max(0, ...longTasks.map((t) => t.duration)) },
+      longTasks: { count: longTasks.length, maxMs: Math.max(0, ...longTasks.map((t) => t.duration)), list: longTasks.map((t) => ({ atSeconds: (t.start - trainingStartedAt) / 1000, ms: t.duration })) },
       memory: {
         settled: settled && { update: settled.update, tensors: settled.tensors, bytes: settled.bytes },
         end: last && { update: last.update, tensors: last.tensors, bytes: last.bytes },
