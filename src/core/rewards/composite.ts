@@ -1,5 +1,6 @@
 // The total reward is a weighted sum of terms; the breakdown keeps each weighted contribution for the plots.
 import type { RewardConfig } from '../config';
+import { TrainingFault } from '../training/types';
 import { rewardTerm } from './registry';
 import type { ContextNeed, RewardContext } from './types';
 
@@ -31,6 +32,14 @@ export async function composeRewards<TBatch>(
     if (!term) throw new Error(`Unknown reward term "${r.id}"`);
     const scores = await term.score(batch, r.params, ctx);
     if (scores.length !== size) throw new Error(`Reward term "${r.id}" returned ${scores.length} scores for ${size} samples`);
+    const bad = scores.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) {
+      // Caught here, before any gradient: the update is rejected and the weights stay as they were.
+      throw new TrainingFault(
+        `The reward term "${term.label}" gave ${scores[bad]} for sample ${bad + 1}, so this update was rejected.`,
+        'Check that term’s parameters, lower its weight or remove it, then train again; the model is as it was before this update.',
+      );
+    }
     const weighted = scores.map((s) => s * r.weight);
     for (let i = 0; i < size; i++) total[i] += weighted[i];
     terms[r.id] = weighted;
