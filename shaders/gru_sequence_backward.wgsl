@@ -17,8 +17,9 @@
 // Composed by src/core/kernels/gruSequence.ts, which prepends
 //   const WORKGROUP_SIZE : i32   const UNITS : i32 (1 or 4)   const MAX_HIDDEN : i32
 // and by tfjs: the Uniforms struct (batch, steps, hidden), inputs `gradHidden` [B*T*H], `saved` [5*B*T*H] (the
-// forward kernel's planes h, r, z, n, m), `recurrentTransposed` [3H*H] (Uᵀ, so the carry's reads of a row j are
-// contiguous in k, like the forward's reads), output `result`, builtins `localIndex`, `workgroupId`.
+// forward kernel's planes h, r, z, n, m), `recurrentKernel` U [H*3H] (read by the 4-unit pass) and
+// `recurrentTransposed` Uᵀ [3H*H] (read by the 1-unit pass, so neighbouring invocations read neighbouring
+// addresses), output `result`, builtins `localIndex`, `workgroupId`.
 
 // dL/dh_{t} flowing back through the recurrence; unit u is only ever touched by the invocation that owns u.
 var<workgroup> carry : array<f32, MAX_HIDDEN>;
@@ -85,17 +86,30 @@ fn main(index : i32) {
 
     for (var k0 = tid * UNITS; k0 < H; k0 += WORKGROUP_SIZE * UNITS) {
       if (UNITS == 4) {
+        // Rows k0..k0+3 of U against q four columns at a time (3H is a multiple of 4 here): 16 multiply-adds per
+        // 4 reads of q, a quarter of the loop iterations of walking Uᵀ one column at a time (what a CPU running
+        // this shader is bound by, as in the forward kernel).
         var acc = vec4<f32>(carry[k0], carry[k0 + 1], carry[k0 + 2], carry[k0 + 3]);
-        for (var j = 0; j < H3; j++) {
-          let q = gradRecurrent[j];
-          let at = j * H + k0;
-          acc += q * vec4<f32>(recurrentTransposed[at], recurrentTransposed[at + 1], recurrentTransposed[at + 2], recurrentTransposed[at + 3]);
+        let row0 = k0 * H3;
+        for (var j = 0; j < H3; j += 4) {
+          let q = vec4<f32>(gradRecurrent[j], gradRecurrent[j + 1], gradRecurrent[j + 2], gradRecurrent[j + 3]);
+          let a0 = row0 + j;
+          let a1 = a0 + H3;
+          let a2 = a1 + H3;
+          let a3 = a2 + H3;
+          acc += vec4<f32>(
+            dot(q, vec4<f32>(recurrentKernel[a0], recurrentKernel[a0 + 1], recurrentKernel[a0 + 2], recurrentKernel[a0 + 3])),
+            dot(q, vec4<f32>(recurrentKernel[a1], recurrentKernel[a1 + 1], recurrentKernel[a1 + 2], recurrentKernel[a1 + 3])),
+            dot(q, vec4<f32>(recurrentKernel[a2], recurrentKernel[a2 + 1], recurrentKernel[a2 + 2], recurrentKernel[a2 + 3])),
+            dot(q, vec4<f32>(recurrentKernel[a3], recurrentKernel[a3 + 1], recurrentKernel[a3 + 2], recurrentKernel[a3 + 3])),
+          );
         }
         carry[k0] = acc[0];
         carry[k0 + 1] = acc[1];
         carry[k0 + 2] = acc[2];
         carry[k0 + 3] = acc[3];
       } else {
+        // One unit per invocation (real GPUs): neighbouring invocations read neighbouring columns of Uᵀ.
         var acc = carry[k0];
         for (var j = 0; j < H3; j++) {
           acc += gradRecurrent[j] * recurrentTransposed[j * H + k0];

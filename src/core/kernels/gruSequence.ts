@@ -125,15 +125,15 @@ const forwardKernelFunc: tf.KernelFunc = ({ inputs, backend }) => {
   return [unpack(gpu, saved, 0, [B, T, H]), saved];
 };
 
-// inputs: gradHidden [B, T, H], saved, recurrentTransposed [3H, H]
+// inputs: gradHidden [B, T, H], saved, recurrentKernel [H, 3H], recurrentTransposed [3H, H]
 //   → gradProjections [B, T, 3H], gradRecurrent q [B·T, 3H], previousHidden [B·T, H]
 const backwardKernelFunc: tf.KernelFunc = ({ inputs, backend }) => {
   const gpu = backend as WebGPUBackend;
-  const { gradHidden, saved, recurrentTransposed } = inputs as Record<string, tf.TensorInfo>;
+  const { gradHidden, saved, recurrentKernel, recurrentTransposed } = inputs as Record<string, tf.TensorInfo>;
   const [B, T, H] = gradHidden.shape;
   const packed = gpu.runWebGPUProgram(
-    recurrenceProgram('backward', ['gradHidden', 'saved', 'recurrentTransposed'], [B * T * 7 * H], B, layoutFor(gpu, H)),
-    [gradHidden, saved, recurrentTransposed],
+    recurrenceProgram('backward', ['gradHidden', 'saved', 'recurrentKernel', 'recurrentTransposed'], [B * T * 7 * H], B, layoutFor(gpu, H)),
+    [gradHidden, saved, recurrentKernel, recurrentTransposed],
     'float32',
     dims(B, T, H),
   );
@@ -169,6 +169,7 @@ const fusedRecurrence = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[])
       const [gradProjections, q, previous] = tf.engine().runKernel(GRU_SEQUENCE_BACKWARD_KERNEL, {
         gradHidden: dy as tf.Tensor,
         saved: forward,
+        recurrentKernel: kernel,
         recurrentTransposed: tf.transpose(kernel),
       }) as tf.Tensor[];
       // dU = Σ_{b,t} h_{t-1}ᵀ q_t and db = Σ_{b,t} q_t over all B·T positions, in one kernel of our own (tfjs's
