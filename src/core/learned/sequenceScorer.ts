@@ -18,26 +18,15 @@ export function encoderFromPrior(prior: CharGru, seed: number, prefix: string): 
 
 /**
  * Scores [B] of sequences tokens [B, T] (int32) with mask [B, T] (1 up to and including each end-of-sequence step).
- * Differentiable with respect to the model's variables.
+ * Differentiable with respect to the model's variables. It is the policy's own teacher-forced pass (on WebGPU the
+ * fused recurrence kernels) with the sequence itself as input, so values[b, t] is the head on the state after token t;
+ * the score is the value at each sequence's last step, picked with a one-hot over time so padding never leaks in.
  */
 export function scoreSequences(model: CharGru, tokens: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => {
-    const [B, T] = tokens.shape;
-    const { vocab: V, hidden: H } = model.size;
-    // One-hot matmul instead of gather: its gradient exists on every backend (as in CharGru.forwardSequence).
-    const oneHot = tf.oneHot(tf.reshape(tokens, [B * T]) as tf.Tensor1D, V);
-    const w = model.weights;
-    const projections = tf.reshape(tf.add(tf.matMul(tf.matMul(oneHot, w.embedding), w.inputKernel), w.inputBias), [B, T, 3 * H]);
-    let h = model.zeroState(B);
-    const hidden: tf.Tensor2D[] = [];
-    for (const x of tf.unstack(projections, 1) as tf.Tensor2D[]) {
-      h = model.step(x, h);
-      hidden.push(h);
-    }
-    // The state after the last generated step: one-hot over time at index (Σ mask − 1), so padding never leaks in.
+    const T = tokens.shape[1];
+    const { values } = model.forwardSequence(tokens);
     const last = tf.cast(tf.maximum(tf.sub(tf.sum(mask, 1), 1), 0), 'int32') as tf.Tensor1D;
-    const pick = tf.expandDims(tf.oneHot(last, T), 2); // [B, T, 1]
-    const final = tf.sum(tf.mul(tf.stack(hidden, 1), pick), 1) as tf.Tensor2D; // [B, H]
-    return model.value(final);
+    return tf.sum(tf.mul(values, tf.oneHot(last, T)), 1) as tf.Tensor1D;
   });
 }
