@@ -5,26 +5,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../src/core/backend';
-import { parseConfig } from '../../src/core/config';
-import { CharGru } from '../../src/core/models/charGru';
-import { fetchPrior, priorStem, type Prior } from '../../src/core/priors';
+import type { Prior } from '../../src/core/priors';
 import { MOLECULES_TASK } from '../../src/core/tasks/sequenceTasks';
-import { SequenceTrainer } from '../../src/core/trainer';
+import { shippedPrior, trainerFromPrior } from './priorKit';
 
-const SIZE = { vocab: MOLECULES_TASK.tokenizer.vocab.length, embedding: 32, hidden: 256 };
 let prior: Prior;
 
 beforeAll(async () => {
   expect((await chooseBackend('wasm')).name).toBe('wasm');
-  const found = await fetchPrior(`${location.origin}/`, priorStem('molecules', SIZE));
-  if (!found) throw new Error('No shipped molecules prior: run `npm run pretrain -- molecules --data ../shared/data/smiles/train.smi --hidden 256`');
-  prior = found;
+  prior = await shippedPrior(MOLECULES_TASK, { embedding: 32, hidden: 256 });
 });
 
 function trainer(config: object) {
-  const parsed = parseConfig({ task: 'molecules', seed: 7, batchSize: 32, maxLength: 60, rewards: [{ id: 'validity', weight: 1 }], ...config });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  const t = new SequenceTrainer(parsed.config, MOLECULES_TASK, CharGru.fromValues(SIZE, prior.values, true, 'policy'), CharGru.fromValues(SIZE, prior.values, false, 'prior'));
+  const t = trainerFromPrior(MOLECULES_TASK, prior, { task: 'molecules', seed: 7, batchSize: 32, maxLength: 60, rewards: [{ id: 'validity', weight: 1 }] }, config);
   t.setNoveltySet(null);
   return t;
 }

@@ -5,27 +5,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../src/core/backend';
-import { parseConfig } from '../../src/core/config';
-import { CharGru } from '../../src/core/models/charGru';
-import { fetchPrior, priorStem, type Prior } from '../../src/core/priors';
+import type { Prior } from '../../src/core/priors';
 import { NAMES_TASK } from '../../src/core/tasks/sequenceTasks';
-import { SequenceTrainer, type UpdateResult } from '../../src/core/trainer';
+import type { SequenceTrainer, UpdateResult } from '../../src/core/trainer';
+import { shippedPrior, trainerFromPrior } from './priorKit';
 
 let prior: Prior;
 beforeAll(async () => {
   expect((await chooseBackend('wasm')).name).toBe('wasm');
-  const size = { vocab: NAMES_TASK.tokenizer.vocab.length, embedding: 32, hidden: 128 };
-  const found = await fetchPrior(`${location.origin}/`, priorStem('names', size));
-  if (!found) throw new Error('No shipped names prior: run `npm run pretrain -- names`');
-  prior = found;
+  prior = await shippedPrior(NAMES_TASK, { embedding: 32, hidden: 128 });
 });
 
-function trainer(config: object) {
-  const parsed = parseConfig({ seed: 11, batchSize: 32, ...config });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-  const size = { vocab: NAMES_TASK.tokenizer.vocab.length, ...parsed.config.model };
-  return new SequenceTrainer(parsed.config, NAMES_TASK, CharGru.fromValues(size, prior.values, true, 'policy'), CharGru.fromValues(size, prior.values, false, 'prior'));
-}
+const trainer = (config: object) => trainerFromPrior(NAMES_TASK, prior, { seed: 11, batchSize: 32 }, config);
 
 /** Trains until the 5-update mean of `score` reaches `target` (then 5 more updates), at most `budget` updates. */
 async function trainUntil(t: SequenceTrainer, score: (r: UpdateResult) => number, target: number, budget: number, afterUpdate?: (u: number) => void) {
