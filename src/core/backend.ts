@@ -16,6 +16,8 @@ export interface BackendInfo {
   reason: string;
   refusals: { name: BackendName; reason: string }[];
   adapter?: string;
+  /** True when WebGPU runs on a software rasteriser (SwiftShader or a fallback adapter): WASM is usually faster then. */
+  softwareGpu?: boolean;
 }
 
 async function webgpuRefusal(): Promise<string | null> {
@@ -50,11 +52,19 @@ export async function chooseBackend(first: BackendName = 'webgpu'): Promise<Back
     const refusal = await tryBackend(name);
     if (refusal === null) {
       const reason = refusals.length ? refusals.map((r) => `${r.name}: ${r.reason}`).join('; ') : 'fastest available';
-      return { name, reason, refusals, adapter: name === 'webgpu' ? await adapterName() : undefined };
+      const adapter = name === 'webgpu' ? await adapterName() : undefined;
+      return { name, reason, refusals, adapter, softwareGpu: name === 'webgpu' ? await isSoftwareAdapter() : undefined };
     }
     refusals.push({ name, reason: refusal });
   }
   throw new Error(`No compute backend could start: ${refusals.map((r) => `${r.name}: ${r.reason}`).join('; ')}`);
+}
+
+async function isSoftwareAdapter(): Promise<boolean> {
+  const adapter = await navigator.gpu?.requestAdapter();
+  const info = adapter?.info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
+  if (!info) return false;
+  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|software/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
 }
 
 async function adapterName(): Promise<string | undefined> {

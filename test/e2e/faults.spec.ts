@@ -49,3 +49,35 @@ test('a Worker that crashes mid-run is reported; Restart brings it back on the l
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await expect(page.getByTestId('metric-step')).toHaveText(String(paused + 1), { timeout: 60_000 });
 });
+
+test('on a software GPU, choosing Paint suggests WebAssembly, and the switch keeps the experiment', async ({ page }) => {
+  await openReady(page);
+  const adapter = (await page.getByTestId('backend-badge').getAttribute('title')) ?? '';
+  test.skip(!/swiftshader/i.test(adapter), `this machine has a hardware GPU (${adapter}): no hint to show`);
+  await expect(page.getByTestId('slow-backend-hint')).toHaveCount(0); // names are fine on WebGPU
+  await page.locator('#field-task').selectOption({ label: 'Paint (strokes)' });
+  const hint = page.getByTestId('slow-backend-hint');
+  await expect(hint).toContainText('faster on WebAssembly', { timeout: READY_TIMEOUT_MS });
+  await hint.getByRole('button', { name: 'Use WebAssembly' }).click();
+  await expect(page).toHaveURL(/[?&]backend=wasm/);
+  await expect(page.getByTestId('backend-badge')).toHaveText('wasm', { timeout: READY_TIMEOUT_MS });
+  await expect(page.locator('#field-task')).toHaveValue('paint');
+  await expect(page.getByTestId('slow-backend-hint')).toHaveCount(0);
+});
+
+test('a tab frozen in the background (as browsers do to hidden tabs) resumes training when it comes back', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openReady(page, '/?backend=wasm');
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  await expect.poll(() => stepCount(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  await new Promise((r) => setTimeout(r, 5_000));
+  await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+  const afterThaw = await stepCount(page);
+  await expect.poll(() => stepCount(page), { timeout: 60_000 }).toBeGreaterThan(afterThaw);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await waitIdle(page);
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
