@@ -3,12 +3,15 @@
 //   rollout  ours:  sampleSequences → the fused WGSL rollout (one kernel for all T steps)
 //            naive: stock ops per step (gather, matMul, gates, logits) with tf.multinomial sampling
 //   update   ours:  fused rollout → one readback of the tokens → reward in JS → GAE kernel (normalised returns)
-//                   → teacher-forced forwardSequence (input projections batched over the sequence) → reinforceLoss → Adam
+//                   → teacher-forced forwardSequence (input projections batched over the sequence; on WebGPU the
+//                   recurrence and its backward pass are the fused kernels of src/core/kernels/gruSequence.ts)
+//                   → reinforceLoss → Adam
 //            naive: the naive rollout → readback → reward in JS → returns and baseline in a JS loop → upload
 //                   → a taped re-run of the per-step loop for the loss → Adam
 // Both wait for the GPU to finish (no extra readback). Tokens per second count all B·T positions on both sides.
 // Each row also carries the number of GPU programs dispatched by one run of each side (wrapping
-// backend.runWebGPUProgram), which is what bounds these figures on a software GPU.
+// backend.runWebGPUProgram), which is what bounds these figures on a software GPU, with the programs that issue
+// most of them, and (ours only) the time of each sub-phase of one update with a GPU sync between phases.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { compare, gpuIdle, measureInTurns, type BenchResult, type Figure, type Report } from '../harness';
@@ -40,18 +43,32 @@ interface Workload {
 
 const WORKLOADS: Workload[] = [
   { name: 'gru-h128-b32-t32', hidden: 128, batch: 32, steps: 32, warmup: 1, rolloutRepeats: 9, updateRepeats: 3 },
-  // Large: an update takes 40-60 s on SwiftShader (tfjs autodiff): one timed round keeps the suite near 5 minutes.
-  { name: 'gru-h256-b128-t64', hidden: 256, batch: 128, steps: 64, warmup: 0, rolloutRepeats: 3, updateRepeats: 1 },
+  // Large: the naive update takes 40-60 s on SwiftShader: two timed rounds keep the suite under 10 minutes.
+  { name: 'gru-h256-b128-t64', hidden: 256, batch: 128, steps: 64, warmup: 0, rolloutRepeats: 3, updateRepeats: 2 },
 ];
 
 
+interface DispatchCount {
+  count: number;
+  /** Programs by kind (tfjs's program class, or the shader key of our own object-literal programs), most first. */
+  byProgram: Record<string, number>;
+}
+
+function programKind(program: { constructor: { name: string }; shaderKey: string }): string {
+  const name = program.constructor.name;
+  return name && name !== 'Object' ? name : program.shaderKey.replace(/_\d.*$/, '');
+}
+
 /** GPU programs dispatched while `run` executes. */
-async function countDispatches(run: () => Promise<void>): Promise<number> {
+async function countDispatches(run: () => Promise<void>): Promise<DispatchCount> {
   const gpu = tf.backend() as WebGPUBackend;
   const original = gpu.runWebGPUProgram;
+  const counts = new Map<string, number>();
   let count = 0;
   gpu.runWebGPUProgram = function (this: WebGPUBackend, ...args: Parameters<WebGPUBackend['runWebGPUProgram']>) {
     count++;
+    const kind = programKind(args[0] as unknown as { constructor: { name: string }; shaderKey: string });
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
     return original.apply(this, args);
   };
   try {
@@ -59,7 +76,8 @@ async function countDispatches(run: () => Promise<void>): Promise<number> {
   } finally {
     gpu.runWebGPUProgram = original;
   }
-  return count;
+  const byProgram = Object.fromEntries([...counts.entries()].sort((a, b) => b[1] - a[1]));
+  return { count, byProgram };
 }
 
 /** Reward per sample, placed on its last generated step (the same JS for both sides). */
@@ -185,33 +203,63 @@ async function naiveUpdate(model: CharGru, optimizer: tf.Optimizer, B: number, T
 
 // ---------------------------------------------------------------- ours: the project's path
 
-async function oursUpdate(model: CharGru, optimizer: tf.Optimizer, B: number, T: number, counter: number): Promise<void> {
+/**
+ * `phase`, when given (profiling only), is awaited after each sub-phase: it syncs with the GPU and records the time,
+ * which adds sync points the timed runs do not have.
+ */
+async function oursUpdate(model: CharGru, optimizer: tf.Optimizer, B: number, T: number, counter: number, phase?: (name: string) => Promise<void>): Promise<void> {
   const rollout = sampleSequences(model, { batchSize: B, maxLength: T, temperature: TEMPERATURE, seed: 1, counter });
   const tokens = (await rollout.tokens.data()) as Int32Array; // the one readback: the reward needs the text
+  await phase?.('rollout + readback');
   const { atEnd } = rewardsAtEnd(tokens, B, T);
+  const rewards = tf.tensor2d(atEnd, [B, T]);
+  // gamma = lambda = 1 with zero values: GAE gives the reward-to-go; normalised, it is the baselined advantage.
+  const { advantages, returns } = tf.tidy(() => computeAdvantages(rewards, tf.zeros([B, T + 1]), rollout.mask, { gamma: 1, lambda: 1, normalize: true }));
+  await phase?.('reward + GAE');
   tf.tidy(() => {
-    const rewards = tf.tensor2d(atEnd, [B, T]);
-    // gamma = lambda = 1 with zero values: GAE gives the reward-to-go; normalised, it is the baselined advantage.
-    const { advantages } = computeAdvantages(rewards, tf.zeros([B, T + 1]), rollout.mask, { gamma: 1, lambda: 1, normalize: true });
     optimizer.minimize(() => {
       const { logits } = model.forwardSequence(shiftRight(rollout.tokens));
       const logProbs = tokenLogProbs(logits, rollout.tokens, TEMPERATURE);
       return reinforceLoss({ logProbs, advantages, mask: rollout.mask, entropy: tokenEntropy(logits, TEMPERATURE), entropyCoef: ENTROPY_COEF }).loss;
     }, false, model.variables());
   });
-  tf.dispose([rollout.tokens, rollout.mask, rollout.logProbs, rollout.values]);
+  tf.dispose([rollout.tokens, rollout.mask, rollout.logProbs, rollout.values, rewards, advantages, returns]);
   await gpuIdle();
+  await phase?.('forward + backward + Adam');
+}
+
+/** One profiled update of ours: milliseconds per sub-phase. */
+async function profileOurs(model: CharGru, optimizer: tf.Optimizer, B: number, T: number, counter: number): Promise<Record<string, number>> {
+  const times: Record<string, number> = {};
+  let last = performance.now();
+  await oursUpdate(model, optimizer, B, T, counter, async (name) => {
+    await gpuIdle();
+    const now = performance.now();
+    times[name] = Math.round((now - last) * 10) / 10;
+    last = now;
+  });
+  return times;
 }
 
 // ---------------------------------------------------------------- figures
 
-function withThroughput(result: BenchResult, tokens: number, dispatches: { ours: number; naive: number }) {
+/** The programs issuing most dispatches, for the JSON (the rest summed as "other"). */
+function topPrograms(byProgram: Record<string, number>, keep = 8): Record<string, number> {
+  const entries = Object.entries(byProgram);
+  const top = Object.fromEntries(entries.slice(0, keep));
+  const rest = entries.slice(keep).reduce((sum, [, n]) => sum + n, 0);
+  return rest > 0 ? { ...top, other: rest } : top;
+}
+
+function withThroughput(result: BenchResult, tokens: number, dispatches: { ours: DispatchCount; naive: DispatchCount }, profile?: Record<string, number>) {
   const rate = (f: Figure) => tokens / (f.median_ms / 1000);
   return {
     ...result,
     ours: { ...result.ours, tokens_per_s: rate(result.ours) },
     naive: { ...result.naive, tokens_per_s: rate(result.naive) },
-    dispatches,
+    dispatches: { ours: dispatches.ours.count, naive: dispatches.naive.count },
+    dispatches_by_program: { ours: topPrograms(dispatches.ours.byProgram), naive: topPrograms(dispatches.naive.byProgram) },
+    ...(profile ? { ours_profile_ms: profile } : {}),
   };
 }
 
@@ -248,10 +296,11 @@ async function workloadFigures(report: Report, w: Workload): Promise<void> {
       rolloutDispatches,
     ),
   );
-  report.log(`${w.name} rollout: ours ${rollout.ours.median_ms.toFixed(1)} ms (${rolloutDispatches.ours} dispatches), naive ${rollout.naive.median_ms.toFixed(1)} ms (${rolloutDispatches.naive} dispatches)`);
+  report.log(`${w.name} rollout: ours ${rollout.ours.median_ms.toFixed(1)} ms (${rolloutDispatches.ours.count} dispatches), naive ${rollout.naive.median_ms.toFixed(1)} ms (${rolloutDispatches.naive.count} dispatches)`);
 
   const updateDispatches = { ours: await countDispatches(updateOurs), naive: await countDispatches(updateNaive) };
   const update = await measureInTurns({ ours: updateOurs, naive: updateNaive }, { warmup: w.warmup, repeats: w.updateRepeats });
+  const profile = await profileOurs(oursModel, oursOptimizer, B, T, nextCounter());
   report.add(
     withThroughput(
       compare(
@@ -261,13 +310,15 @@ async function workloadFigures(report: Report, w: Workload): Promise<void> {
         update.ours,
         update.naive,
         'naive rollout, readback, reward + returns in a JS loop, taped per-step re-run for the loss, Adam',
-        'ours: fused rollout, readback of tokens, GAE kernel, teacher-forced forwardSequence, reinforceLoss, Adam',
+        'ours: fused rollout, readback of tokens, GAE kernel, teacher-forced forwardSequence (fused GRU forward + BPTT kernels on WebGPU), reinforceLoss, Adam',
       ),
       tokens,
       updateDispatches,
+      profile,
     ),
   );
-  report.log(`${w.name} update: ours ${update.ours.median_ms.toFixed(1)} ms (${updateDispatches.ours} dispatches), naive ${update.naive.median_ms.toFixed(1)} ms (${updateDispatches.naive} dispatches)`);
+  report.log(`${w.name} update: ours ${update.ours.median_ms.toFixed(1)} ms (${updateDispatches.ours.count} dispatches), naive ${update.naive.median_ms.toFixed(1)} ms (${updateDispatches.naive.count} dispatches)`);
+  report.log(`${w.name} ours update by program: ${JSON.stringify(updateDispatches.ours.byProgram)}; by phase (ms): ${JSON.stringify(profile)}`);
 
   oursModel.dispose();
   naiveModel.dispose();
