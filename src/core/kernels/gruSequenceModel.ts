@@ -1,8 +1,8 @@
-// CharGru.forwardSequence on WebGPU: the same graph as the stock path (one-hot embedding → input projection →
+// CharGru.forwardSequence on WebGPU: the same equations as the stock path (embedding → input projection →
 // GRU recurrence → logits and value heads), with every piece whose tfjs gradient is slow on a software GPU replaced:
-// the recurrence by the fused forward/BPTT kernels (gruSequence.ts) and the weight gradients of the dense layers
-// (a long reduction over all B·T positions) by one weight-gradient kernel each (gruSequenceWeightGradient.ts).
-// The forward values are plain tfjs matmuls, so they equal the stock path's to rounding.
+// the recurrence by the fused forward/BPTT kernels (gruSequence.ts), the embedding and input projection by a
+// lookup in the [V, 3H] table E·W_x, and the weight gradients (long reductions over all B·T positions) by one
+// weight-gradient kernel each (gruSequenceWeightGradient.ts). Values equal the stock path's to rounding.
 import * as tf from '@tensorflow/tfjs';
 import type { GruSize, GruWeights } from '../models/charGru';
 import { gruSequence, gruSequenceSupports } from './gruSequence';
@@ -24,22 +24,27 @@ const dense = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 });
 
 /**
- * Rows of the embedding table picked by one-hot rows (as the stock path: a matmul, so the gradient is a sum over
- * positions). The one-hot input is a constant built from integer tokens: its gradient is reported as zero.
+ * Input projections E[x_n]·W_x + b_x for N tokens [N] int32, as rows of the [V, 3H] table E·W_x: the same values as
+ * the stock path's one-hot·E·W_x + b_x, without the two [N, ·] matmuls. Backward: dL/dTable = one-hotᵀ·dy and
+ * dL/db_x = Σ dy (one weight-gradient kernel), then dL/dE = dTable·W_xᵀ and dL/dW_x = Eᵀ·dTable, both tiny.
+ * The tokens are closed over rather than passed in: integer inputs have no gradient.
  */
-const embedOneHot = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [oneHot, table] = args as tf.Tensor2D[];
-  const save = args[2] as tf.GradSaveFunc;
-  save([oneHot]);
-  return {
-    value: tf.matMul(oneHot, table),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], [x]: tf.Tensor[]) => {
-      const { kernel, bias } = weightGradient(x as tf.Tensor2D, dy as tf.Tensor2D);
-      bias.dispose();
-      return [tf.zerosLike(x), kernel];
-    },
-  };
-});
+function projectTokens(tokens: tf.Tensor1D, vocab: number, embedding: tf.Tensor, inputKernel: tf.Tensor, inputBias: tf.Tensor): tf.Tensor2D {
+  const project = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [table, kernel, bias] = args as tf.Tensor2D[];
+    const save = args[3] as tf.GradSaveFunc;
+    save([table, kernel]);
+    return {
+      value: tf.add(tf.gather(tf.matMul(table, kernel), tokens), bias),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], [e, w]: tf.Tensor[]) => {
+        const oneHot = tf.oneHot(tokens, vocab, 1, 0, 'float32') as tf.Tensor2D;
+        const { kernel: gradTable, bias: gradBias } = weightGradient(oneHot, dy as tf.Tensor2D);
+        return [tf.matMul(gradTable, w, false, true), tf.matMul(e, gradTable, true, false), gradBias];
+      },
+    };
+  });
+  return project(embedding, inputKernel, inputBias) as tf.Tensor2D;
+}
 
 export function fusedForwardSequenceSupports(size: GruSize, batch: number): boolean {
   return gruSequenceSupports(size.hidden, batch);
@@ -49,9 +54,8 @@ export function fusedForwardSequenceSupports(size: GruSize, batch: number): bool
 export function fusedForwardSequence(w: GruWeights, size: GruSize, inputs: tf.Tensor2D): { logits: tf.Tensor3D; values: tf.Tensor2D } {
   const [B, T] = inputs.shape;
   const { vocab: V, hidden: H } = size;
-  const oneHot = tf.oneHot(tf.reshape(inputs, [B * T]) as tf.Tensor1D, V, 1, 0, 'float32');
-  const embedded = embedOneHot(oneHot, w.embedding) as tf.Tensor2D;
-  const projections = tf.reshape(dense(embedded, w.inputKernel, w.inputBias), [B, T, 3 * H]) as tf.Tensor3D;
+  const tokens = tf.reshape(inputs, [B * T]) as tf.Tensor1D;
+  const projections = tf.reshape(projectTokens(tokens, V, w.embedding, w.inputKernel, w.inputBias), [B, T, 3 * H]) as tf.Tensor3D;
   const flat = tf.reshape(gruSequence(projections, w.recurrentKernel as tf.Tensor2D, w.recurrentBias as tf.Tensor1D), [B * T, H]) as tf.Tensor2D;
   const logits = tf.reshape(dense(flat, w.logitsKernel, w.logitsBias), [B, T, V]) as tf.Tensor3D;
   const values = tf.reshape(dense(flat, w.valueKernel, w.valueBias), [B, T]) as tf.Tensor2D;
