@@ -8,6 +8,7 @@ import { annealed, KlController } from './algorithms/klControl';
 import { exactKlToPrior } from './algorithms/klToPrior';
 import { mleLoss } from './algorithms/mle';
 import { ppoLoss } from './algorithms/ppo';
+import { PpoEpochStats } from './algorithms/ppoEpochs';
 import { reinforceLoss } from './algorithms/reinforce';
 import { reinventLoss, sequenceLogLik } from './algorithms/reinvent';
 import { DiversityFilter, inBatchDuplicates } from './chem/diversityFilter';
@@ -453,9 +454,7 @@ export class SequenceTrainer implements Trainer {
     tf.dispose([values, raw.advantages, raw.returns, normalised.returns]);
     const rng = new Rng(this.config.seed ^ Math.imul(this.updates + 1, 0x9e3779b1)).split('ppo-minibatches');
     const minibatchSize = Math.max(1, Math.ceil(B / alg.ppoMinibatches));
-    const totals: Record<string, number> = {};
-    let steps = 0;
-    let stoppedEarly = 0;
+    const stats = new PpoEpochStats(alg.ppoTargetKl);
     try {
       outer: for (let epoch = 0; epoch < alg.ppoEpochs; epoch++) {
         const order = rng.shuffle(Array.from({ length: B }, (_, i) => i));
@@ -473,7 +472,7 @@ export class SequenceTrainer implements Trainer {
           };
           const mle = this.mleBatch();
           try {
-            const display = steps === 0 ? tf.slice(normalised.advantages, [0, 0], [Math.min(B, SAMPLES_WITH_ADVANTAGES), normalised.advantages.shape[1]]) : undefined;
+            const display = stats.minibatchSteps === 0 ? tf.slice(normalised.advantages, [0, 0], [Math.min(B, SAMPLES_WITH_ADVANTAGES), normalised.advantages.shape[1]]) : undefined;
             const d = await this.gradientStep(() => {
               const { logits, values: v } = this.policy.forwardSequence(shiftRight(mb.tokens));
               const temperature = this.config.temperature;
@@ -506,16 +505,7 @@ export class SequenceTrainer implements Trainer {
               };
             }, display);
             display?.dispose();
-            for (const [k, x] of Object.entries(d)) {
-              if (k === 'ratioMin') totals[k] = Math.min(totals[k] ?? Infinity, x);
-              else if (k === 'ratioMax') totals[k] = Math.max(totals[k] ?? -Infinity, x);
-              else totals[k] = (totals[k] ?? 0) + x;
-            }
-            steps++;
-            if (alg.ppoTargetKl > 0 && d.approxKl > 1.5 * alg.ppoTargetKl) {
-              stoppedEarly = 1;
-              break outer;
-            }
+            if (stats.add(d)) break outer;
           } finally {
             tf.dispose([rows, mb.tokens, mb.mask, mb.oldLogProbs, mb.oldValues, mb.advantages, mb.returns]);
             if (mb.priorLogits) mb.priorLogits.dispose();
@@ -526,8 +516,7 @@ export class SequenceTrainer implements Trainer {
     } finally {
       tf.dispose([normalised.advantages, returns]);
     }
-    const averaged = Object.fromEntries(Object.entries(totals).map(([k, x]) => [k, k.startsWith('ratio') ? x : x / Math.max(steps, 1)]));
-    return { ...averaged, minibatchSteps: steps, stoppedEarly };
+    return stats.summary();
   }
 
   /** KL-to-prior as a loss term (klMode 'loss') and MLE mixing, added to any algorithm's loss. */

@@ -7,6 +7,7 @@ import { actorCriticLoss } from '../algorithms/actorCritic';
 import { makeBaseline, type Baseline } from '../algorithms/baselines';
 import { annealed, KlController } from '../algorithms/klControl';
 import { ppoLoss } from '../algorithms/ppo';
+import { PpoEpochStats } from '../algorithms/ppoEpochs';
 import { reinforceLoss } from '../algorithms/reinforce';
 import type { ExperimentConfig } from '../config';
 import { computeAdvantages } from '../kernels';
@@ -268,9 +269,7 @@ export class PaintTrainer implements Trainer {
     tf.dispose([values, raw.advantages, raw.returns, normalised.returns]);
     const rng = new Rng(this.config.seed ^ Math.imul(this.updates + 1, 0x9e3779b1)).split('ppo-minibatches');
     const minibatch = Math.max(1, Math.ceil(B / alg.ppoMinibatches));
-    const totals: Record<string, number> = {};
-    let steps = 0;
-    let stoppedEarly = 0;
+    const stats = new PpoEpochStats(alg.ppoTargetKl);
     let shown: Float32Array | null = null;
     try {
       outer: for (let epoch = 0; epoch < alg.ppoEpochs; epoch++) {
@@ -278,7 +277,7 @@ export class PaintTrainer implements Trainer {
         for (let start = 0; start < B; start += minibatch) {
           const episodes = order.slice(start, start + minibatch);
           const mb = this.pickEpisodes(rollout, episodes, K, B, { advantages: normalised.advantages, returns });
-          const display = steps === 0 ? tf.slice(normalised.advantages, [0, 0], [Math.min(B, SAMPLES_WITH_ADVANTAGES), K]) : undefined;
+          const display = stats.minibatchSteps === 0 ? tf.slice(normalised.advantages, [0, 0], [Math.min(B, SAMPLES_WITH_ADVANTAGES), K]) : undefined;
           try {
             const b = episodes.length;
             const { numbers: d, display: got } = await guardedStep(() => {
@@ -303,16 +302,7 @@ export class PaintTrainer implements Trainer {
               };
             }, this.stepOptions(display));
             if (got) shown = got;
-            for (const [k, x] of Object.entries(d)) {
-              if (k === 'ratioMin') totals[k] = Math.min(totals[k] ?? Infinity, x);
-              else if (k === 'ratioMax') totals[k] = Math.max(totals[k] ?? -Infinity, x);
-              else totals[k] = (totals[k] ?? 0) + x;
-            }
-            steps++;
-            if (alg.ppoTargetKl > 0 && d.approxKl > 1.5 * alg.ppoTargetKl) {
-              stoppedEarly = 1;
-              break outer;
-            }
+            if (stats.add(d)) break outer;
           } finally {
             tf.dispose([display, ...Object.values(mb)].filter((t): t is tf.Tensor => t !== undefined));
           }
@@ -321,8 +311,7 @@ export class PaintTrainer implements Trainer {
     } finally {
       tf.dispose([mask, normalised.advantages, returns]);
     }
-    const averaged = Object.fromEntries(Object.entries(totals).map(([k, x]) => [k, k.startsWith('ratio') ? x : x / Math.max(steps, 1)]));
-    return { diagnostics: { ...averaged, minibatchSteps: steps, stoppedEarly } as Record<string, number>, advantages: shown };
+    return { diagnostics: stats.summary(), advantages: shown };
   }
 
   /** The rows of some episodes: their K step-major states and actions, and their [b, K] targets. */
