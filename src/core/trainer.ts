@@ -17,6 +17,7 @@ import { exportMoleculeLearner, importMoleculeLearner } from './chem/learnerStat
 import { ReplayMemory } from './chem/replayMemory';
 import { formatErrors, type ExperimentConfig } from './config';
 import { computeAdvantages } from './kernels';
+import { adamLearningRate, exportAdamSlots, importAdamSlots, setAdamLearningRate } from './training/adamState';
 import { describeChanges, withRewardWeights } from './training/liveConfig';
 import { SAMPLES_WITH_ADVANTAGES, TrainingFault, type SampleView, type Trainer, type TrainerState, type UpdateMetrics, type UpdateResult } from './training/types';
 import { CharGru, WEIGHT_NAMES, weightShapes } from './models/charGru';
@@ -602,29 +603,19 @@ export class SequenceTrainer implements Trainer {
     tf.dispose(Object.values(grads));
   }
 
-  /** tfjs's Adam reads its learning rate on every step; setting it keeps the moment estimates (a new optimizer would not). */
   private set optimizerLearningRate(lr: number) {
-    (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
+    setAdamLearningRate(this.optimizer, lr);
   }
 
   private get optimizerLearningRate(): number {
-    return (this.optimizer as unknown as { learningRate: number }).learningRate;
+    return adamLearningRate(this.optimizer);
   }
 
   async exportState(): Promise<TrainerState> {
     const values = await this.policy.readValues();
     const shapes = weightShapes(this.policy.size);
     const weights = WEIGHT_NAMES.map((name) => ({ name, shape: shapes[name], dtype: 'float32' as const, data: values[name] }));
-    // Adam's slots are matched to variables by position, so their order (not their names) is what must survive.
-    const slots = await this.optimizer.getWeights();
-    const optimizer = await Promise.all(
-      slots.map(async ({ name, tensor }, i) => {
-        const dtype = tensor.dtype === 'int32' ? ('int32' as const) : ('float32' as const);
-        const data = (await tensor.data()) as Float32Array | Int32Array;
-        if (name === 'iter') tensor.dispose(); // a fresh scalar made by getWeights
-        return { name: `${i}:${name}`, shape: tensor.shape, dtype, data };
-      }),
-    );
+    const optimizer = await exportAdamSlots(this.optimizer);
     const preferences = this.learned.preferences.count ? { preferences: this.learned.preferences.all() } : {};
     const memory = exportMoleculeLearner(this.replayMemory, this.diversityFilter);
     const molecules = memory ? { molecules: memory } : {};
@@ -636,10 +627,7 @@ export class SequenceTrainer implements Trainer {
     const values: Record<string, Float32Array> = {};
     for (const t of state.weights) values[t.name] = Float32Array.from(t.data);
     this.policy.assign(values);
-    if (state.optimizer.length) {
-      const sorted = [...state.optimizer].sort((a, b) => parseInt(a.name) - parseInt(b.name));
-      await this.optimizer.setWeights(sorted.map((t) => ({ name: t.name.slice(t.name.indexOf(':') + 1), tensor: tf.tensor(t.data, t.shape, t.dtype) })));
-    }
+    await importAdamSlots(this.optimizer, state.optimizer);
     const [beta, ...baselineState] = state.rng;
     if (beta !== undefined && Number.isFinite(beta)) this.klControl.beta = beta;
     this.baseline.setState(baselineState);

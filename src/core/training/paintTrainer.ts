@@ -18,6 +18,7 @@ import { Rng } from '../rng';
 import { paintTargetImage } from '../tasks/paint/settings';
 import { defaultContinuousSpace, defaultDiscreteSpace, type StrokeSpace } from '../tasks/paint/strokes';
 import { guardedStep } from './guardedStep';
+import { adamLearningRate, exportAdamSlots, importAdamSlots, setAdamLearningRate } from './adamState';
 import { describeChanges, withRewardWeights } from './liveConfig';
 import { actionLogProbs, actionWidth } from './paintActions';
 import { disposeRollout, paintRollout, type PaintRollout } from './paintRollout';
@@ -335,29 +336,19 @@ export class PaintTrainer implements Trainer {
     return { variables: this.policy.variables(), optimizer: this.optimizer, gradClip: this.config.algorithm.gradClip, update: this.updates + 1, display };
   }
 
-  /** tfjs's Adam reads its learning rate on every step; setting it keeps the moment estimates. */
   private set learningRate(lr: number) {
-    (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
+    setAdamLearningRate(this.optimizer, lr);
   }
 
   private get learningRate(): number {
-    return (this.optimizer as unknown as { learningRate: number }).learningRate;
+    return adamLearningRate(this.optimizer);
   }
 
   async exportState(): Promise<TrainerState> {
     const values = await this.policy.readValues();
     const shapes = painterWeightShapes(this.policy.size);
     const weights = this.policy.names.map((name) => ({ name, shape: shapes[name], dtype: 'float32' as const, data: values[name] }));
-    // Adam's slots are matched to variables by position, so their order (not their names) is what must survive.
-    const slots = await this.optimizer.getWeights();
-    const optimizer = await Promise.all(
-      slots.map(async ({ name, tensor }, i) => {
-        const dtype = tensor.dtype === 'int32' ? ('int32' as const) : ('float32' as const);
-        const data = (await tensor.data()) as Float32Array | Int32Array;
-        if (name === 'iter') tensor.dispose(); // a fresh scalar made by getWeights
-        return { name: `${i}:${name}`, shape: tensor.shape, dtype, data };
-      }),
-    );
+    const optimizer = await exportAdamSlots(this.optimizer);
     return { updates: this.updates, weights, optimizer, rng: [this.klControl.beta, ...this.baseline.getState()] };
   }
 
@@ -370,10 +361,7 @@ export class PaintTrainer implements Trainer {
       values[name] = Float32Array.from(t.data);
     }
     this.policy.assign(values);
-    if (state.optimizer.length) {
-      const sorted = [...state.optimizer].sort((a, b) => parseInt(a.name) - parseInt(b.name));
-      await this.optimizer.setWeights(sorted.map((t) => ({ name: t.name.slice(t.name.indexOf(':') + 1), tensor: tf.tensor(t.data, t.shape, t.dtype) })));
-    }
+    await importAdamSlots(this.optimizer, state.optimizer);
     const [beta, ...baselineState] = state.rng;
     if (beta !== undefined && Number.isFinite(beta)) this.klControl.beta = beta;
     this.baseline.setState(baselineState);

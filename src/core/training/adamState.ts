@@ -1,0 +1,33 @@
+// Adam as every trainer uses it: changing the learning rate without losing the moments, and saving / restoring its
+// slots for checkpoints.
+import * as tf from '@tensorflow/tfjs';
+import type { SerializedTensor } from '../checkpoints/types';
+
+/** tfjs's Adam reads its learning rate on every step; setting it keeps the moment estimates (a new optimizer would not). */
+export function setAdamLearningRate(optimizer: tf.AdamOptimizer, lr: number): void {
+  (optimizer as unknown as { learningRate: number }).learningRate = lr;
+}
+
+export function adamLearningRate(optimizer: tf.AdamOptimizer): number {
+  return (optimizer as unknown as { learningRate: number }).learningRate;
+}
+
+/** Adam's slots as plain tensors. They are matched to variables by position, so the order is kept in the names ("i:name"). */
+export async function exportAdamSlots(optimizer: tf.AdamOptimizer): Promise<SerializedTensor[]> {
+  const slots = await optimizer.getWeights();
+  return Promise.all(
+    slots.map(async ({ name, tensor }, i) => {
+      const dtype = tensor.dtype === 'int32' ? ('int32' as const) : ('float32' as const);
+      const data = (await tensor.data()) as Float32Array | Int32Array;
+      if (name === 'iter') tensor.dispose(); // a fresh scalar made by getWeights
+      return { name: `${i}:${name}`, shape: tensor.shape, dtype, data };
+    }),
+  );
+}
+
+/** Restores slots saved by exportAdamSlots (nothing to do for a checkpoint saved before the first step). */
+export async function importAdamSlots(optimizer: tf.AdamOptimizer, saved: readonly SerializedTensor[]): Promise<void> {
+  if (!saved.length) return;
+  const sorted = [...saved].sort((a, b) => parseInt(a.name) - parseInt(b.name));
+  await optimizer.setWeights(sorted.map((t) => ({ name: t.name.slice(t.name.indexOf(':') + 1), tensor: tf.tensor(t.data, t.shape, t.dtype) })));
+}
