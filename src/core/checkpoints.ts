@@ -7,7 +7,8 @@
 // index still points at the previous good record; a record the index does not point at is an orphan and is swept.
 import { createStore, del, delMany, get, keys, set, update, type UseStore } from 'idb-keyval';
 import { formatErrors, parseConfig } from './config';
-import { checkpointChecksum } from './checkpoints/checksum';
+import { checkpointChecksum, learnedModelsChecksum } from './checkpoints/checksum';
+import { verifiedLearnedSection } from './checkpoints/learnedSection';
 import { checkMoleculeLearnerState } from './chem/learnerState';
 import { decodeCheckpointFile, encodeCheckpointFile, type ExpectedShapes } from './checkpoints/fileFormat';
 import { compactTensor, tensorListProblem } from './checkpoints/tensors';
@@ -82,7 +83,11 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
   async function saveCheckpoint(cp: NewCheckpoint, opts: { id?: string } = {}): Promise<CheckpointMeta> {
     const id = opts.id ?? newId();
     if (!ID_PATTERN.test(id)) throw new CheckpointError('invalid', `A checkpoint id must be 1–64 letters, digits, "-" or "_".`);
-    const problem = tensorListProblem(cp.weights, 'weights') ?? tensorListProblem(cp.optimizer, 'optimizer') ?? stateProblem(cp);
+    const problem =
+      tensorListProblem(cp.weights, 'weights') ??
+      tensorListProblem(cp.optimizer, 'optimizer') ??
+      (cp.learnedModels ? tensorListProblem(cp.learnedModels, 'learned models') : null) ??
+      stateProblem(cp);
     if (problem) throw new CheckpointError('invalid', `The checkpoint was not saved: ${problem}.`);
     const parsed = parseConfig(cp.config);
     if (!parsed.ok) throw new CheckpointError('invalid', `The checkpoint was not saved: its settings are invalid (${formatErrors(parsed.errors)}).`);
@@ -100,7 +105,9 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
       ...(cp.preferences?.length ? { preferences: cp.preferences } : {}),
     };
     const checksum = await checkpointChecksum(fields);
-    const record: StoredRecord = { format: 1, id, ...fields, checksum };
+    const learnedModels = cp.learnedModels?.length ? cp.learnedModels.map(compactTensor) : null;
+    const learned = learnedModels ? { learnedModels, learnedChecksum: await learnedModelsChecksum(learnedModels) } : {};
+    const record: StoredRecord = { format: 1, id, ...fields, ...learned, checksum };
     const meta = metaOf(record, cleanName(cp.name, fields.createdAt));
     const key = `${RECORD_PREFIX}${id}:${Date.now()}:${newId().slice(0, 8)}`;
 
@@ -165,8 +172,10 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
     if (!parsed.ok) {
       throw new CheckpointError('incompatible', `Checkpoint "${name}" uses settings this version does not accept: ${formatErrors(parsed.errors)}.`);
     }
-    const { format: _format, ...rest } = record;
-    return { ...rest, id, name, config: parsed.config };
+    // Checked on their own: a damaged learned-models section is dropped with a reason, the run still loads.
+    const learned = await verifiedLearnedSection(record.learnedModels, record.learnedChecksum);
+    const { format: _format, learnedModels: _models, learnedChecksum: _learnedChecksum, learnedProblem: _problem, ...rest } = record;
+    return { ...rest, id, name, config: parsed.config, ...learned };
   }
 
   async function renameCheckpoint(id: string, name: string): Promise<CheckpointMeta> {
@@ -208,8 +217,10 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
     if ((await checkpointChecksum(decoded)) !== decoded.checksum) {
       throw new CheckpointError('invalid', 'This file cannot be imported: its checksum does not match, so it is damaged. Nothing was changed.');
     }
-    const { checksum: _checksum, ...cp } = decoded;
-    return saveCheckpoint(cp);
+    // A damaged learned-models section is left out (the models are refitted from the labels on resume).
+    const learned = await verifiedLearnedSection(decoded.learnedModels, decoded.learnedChecksum);
+    const { checksum: _checksum, learnedModels: _models, learnedChecksum: _learnedChecksum, ...cp } = decoded;
+    return saveCheckpoint({ ...cp, ...(learned.learnedModels ? { learnedModels: learned.learnedModels } : {}) });
   }
 
   async function sweepOrphans(minAgeMs = ORPHAN_MIN_AGE_MS): Promise<number> {
@@ -318,7 +329,7 @@ function isRecord(value: unknown): value is StoredRecord {
 }
 
 function metaOf(record: StoredRecord, name: string): CheckpointMeta {
-  const tensorBytes = [...record.weights, ...record.optimizer].reduce((n, t) => n + t.data.byteLength, 0);
+  const tensorBytes = [...record.weights, ...record.optimizer, ...(record.learnedModels ?? [])].reduce((n, t) => n + t.data.byteLength, 0);
   const otherBytes = JSON.stringify({ config: record.config, rng: record.rng, metrics: record.metrics }).length;
   return {
     id: record.id,

@@ -9,7 +9,7 @@ import { pretrainMle } from './pretrain';
 import { fetchPrior, priorStem } from './priors';
 import { rewardProblems } from './rewards/registry';
 import { trainPriorOnUpload, type UploadMode, type UploadOutcome } from './tasks/uploadedPrior';
-import type { LearnedRewards } from './learned/learnedRewards';
+import type { PreferenceLearner } from './learned/learner';
 import type { ConfigureResult, EventListener, InitOptions, PairAnswer, PairView, PreferenceResult, PreferenceSummary, RunState, StorageResult, UpdateMetrics, WorkerEvent } from './protocol';
 import {
   AUTOSAVE_EVERY,
@@ -241,7 +241,7 @@ export class TrainingSession {
     return preferenceResult(async () => (await this.learnedRewards()).summary());
   }
 
-  private async learnedRewards(): Promise<LearnedRewards> {
+  private async learnedRewards(): Promise<PreferenceLearner> {
     await this.ready();
     const learned = this.trainer?.learned;
     if (!learned) throw new Error(`Comparing samples is not available for the ${this.config?.task ?? 'current'} task yet; switch to Names or Molecules.`);
@@ -266,11 +266,14 @@ export class TrainingSession {
       await this.rebuild(runIdOfAutosave(id) ?? undefined);
       const trainer = this.trainer;
       if (!trainer) throw new CheckpointError('storage', 'The run could not be rebuilt for this checkpoint; see the error above.');
-      await this.exclusive(() => trainer.importState({ updates: cp.update, weights: cp.weights, optimizer: cp.optimizer, rng: cp.rng, molecules: cp.molecules, preferences: cp.preferences }));
+      await this.exclusive(() =>
+        trainer.importState({ updates: cp.update, weights: cp.weights, optimizer: cp.optimizer, rng: cp.rng, molecules: cp.molecules, preferences: cp.preferences, learnedModels: cp.learnedModels }),
+      );
+      const learnedNote = [cp.learnedProblem, trainer.learnedRestoreNote].filter(Boolean).join('; ');
       this.history = readMetricsHistory(cp.metrics);
       this.lastSavedUpdate = runIdOfAutosave(id) ? cp.update : 0;
       this.emit({ type: 'restored', checkpointId: id, runId: this.runId, config: cp.config, update: cp.update, metrics: this.history.slice() });
-      this.setState('paused', `Resumed "${cp.name}" at update ${cp.update}`);
+      this.setState('paused', `Resumed "${cp.name}" at update ${cp.update}${learnedNote ? `. Note: ${learnedNote}.` : ''}`);
       this.flush();
       return meta ?? { id, name: cp.name, task: cp.config.task, update: cp.update, meanReward: cp.meanReward, createdAt: cp.createdAt, sizeBytes: 0 };
     });
@@ -293,6 +296,7 @@ export class TrainingSession {
         rng: state.rng,
         ...(state.molecules ? { molecules: state.molecules } : {}),
         ...(state.preferences?.length ? { preferences: state.preferences } : {}),
+        ...(state.learnedModels?.length ? { learnedModels: state.learnedModels } : {}),
         metrics,
         meanReward: metrics[metrics.length - 1]?.rewardMean ?? null,
       };

@@ -67,6 +67,7 @@ export class SequenceTrainer implements Trainer {
   private noveltySet: Membership | null | undefined;
   /** Learned rewards (SeqGAN discriminator, preference reward model, simulated annotator): src/core/learned/. */
   readonly learned: LearnedRewards;
+  learnedRestoreNote: string | null = null;
   updates = 0;
 
   constructor(
@@ -617,9 +618,13 @@ export class SequenceTrainer implements Trainer {
     const weights = WEIGHT_NAMES.map((name) => ({ name, shape: shapes[name], dtype: 'float32' as const, data: values[name] }));
     const optimizer = await exportAdamSlots(this.optimizer);
     const preferences = this.learned.preferences.count ? { preferences: this.learned.preferences.all() } : {};
+    const learnedModels = await this.learned.exportModels();
     const memory = exportMoleculeLearner(this.replayMemory, this.diversityFilter);
     const molecules = memory ? { molecules: memory } : {};
-    return { updates: this.updates, weights, optimizer, rng: [this.klControl.beta, ...this.baseline.getState()], ...preferences, ...molecules };
+    return {
+      updates: this.updates, weights, optimizer, rng: [this.klControl.beta, ...this.baseline.getState()],
+      ...preferences, ...(learnedModels.length ? { learnedModels } : {}), ...molecules,
+    };
   }
 
   /** Restores a state saved by exportState for a model of the same size. */
@@ -633,6 +638,7 @@ export class SequenceTrainer implements Trainer {
     this.baseline.setState(baselineState);
     this.updates = state.updates;
     this.learned.loadPreferences(state.preferences ?? []);
+    this.learnedRestoreNote = await this.learned.importModels(state.learnedModels);
     this.diversityFilter = importMoleculeLearner(state.molecules, this.replayMemory, this.diversityFilter);
   }
 

@@ -5,7 +5,7 @@
 // non-tensor field plus each tensor's group, name, shape and dtype. Hashing tensors one by one avoids copying all
 // weights into one buffer.
 import { tensorBytes } from './tensors';
-import type { ChecksummedFields } from './types';
+import type { ChecksummedFields, SerializedTensor } from './types';
 
 const encoder = new TextEncoder();
 
@@ -27,6 +27,19 @@ export async function checkpointChecksum(cp: ChecksummedFields): Promise<string>
     ],
   });
   const parts = [encoder.encode(header), ...[...cp.weights, ...cp.optimizer].map(tensorBytes)];
+  const digests = await Promise.all(parts.map((p) => crypto.subtle.digest('SHA-256', p)));
+  const joined = new Uint8Array(digests.length * 32);
+  digests.forEach((d, i) => joined.set(new Uint8Array(d), i * 32));
+  return toHex(await crypto.subtle.digest('SHA-256', joined));
+}
+
+/** The learned models' own digest, built the same way from their names, shapes, dtypes and bytes. */
+export async function learnedModelsChecksum(tensors: readonly SerializedTensor[]): Promise<string> {
+  const header = canonicalJson({
+    format: 'rewardlab-learned-models-checksum/1',
+    tensors: tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype })),
+  });
+  const parts = [encoder.encode(header), ...tensors.map(tensorBytes)];
   const digests = await Promise.all(parts.map((p) => crypto.subtle.digest('SHA-256', p)));
   const joined = new Uint8Array(digests.length * 32);
   digests.forEach((d, i) => joined.set(new Uint8Array(d), i * 32));

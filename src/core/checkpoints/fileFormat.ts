@@ -4,7 +4,8 @@
 //   bytes 8–11   format version, uint32 little-endian (FILE_VERSION)
 //   bytes 12–15  header length H in bytes, uint32 little-endian
 //   16 … 16+H    header: UTF-8 JSON (FileHeader below)
-//   then         tensor data, back to back in header order (weights, then optimizer), little-endian float32/int32
+//   then         tensor data, back to back in header order (weights, optimizer, then learned models), little-endian
+//                float32/int32
 //
 // Reading validates everything before anything is stored: size caps, magic, version, header schema, the config
 // through parseConfig, byte lengths against shapes, and optionally weight shapes against the config.
@@ -22,7 +23,7 @@ export const MAX_HEADER_BYTES = 32 * 1024 * 1024;
 const PREAMBLE_BYTES = 16;
 
 const TensorHeaderSchema = v.object({
-  group: v.picklist(['weights', 'optimizer']),
+  group: v.picklist(['weights', 'optimizer', 'learned']),
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
   shape: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0))), v.maxLength(8)),
   dtype: v.picklist(['float32', 'int32']),
@@ -43,6 +44,8 @@ const FileHeaderSchema = v.object({
   molecules: v.optional(MoleculeLearnerStateSchema),
   /** RLHF labels (optional: files from before it existed have none). */
   preferences: v.optional(LabelledPairsSchema),
+  /** SHA-256 of the learned models' tensors (optional: files without learned models have none). */
+  learnedChecksum: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))),
 });
 type FileHeader = v.InferOutput<typeof FileHeaderSchema>;
 
@@ -55,6 +58,7 @@ export function encodeCheckpointFile(cp: Checkpoint): Blob {
   const tensors = [
     ...cp.weights.map((t) => ({ group: 'weights' as const, t })),
     ...cp.optimizer.map((t) => ({ group: 'optimizer' as const, t })),
+    ...(cp.learnedModels ?? []).map((t) => ({ group: 'learned' as const, t })),
   ];
   const header: FileHeader = {
     name: cp.name,
@@ -67,6 +71,7 @@ export function encodeCheckpointFile(cp: Checkpoint): Blob {
     checksum: cp.checksum,
     ...(cp.molecules ? { molecules: cp.molecules } : {}),
     ...(cp.preferences?.length ? { preferences: cp.preferences } : {}),
+    ...(cp.learnedModels?.length && cp.learnedChecksum ? { learnedChecksum: cp.learnedChecksum } : {}),
     tensors: tensors.map(({ group, t }) => ({ group, name: t.name, shape: t.shape, dtype: t.dtype, byteLength: t.data.byteLength })),
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
@@ -78,7 +83,7 @@ export function encodeCheckpointFile(cp: Checkpoint): Blob {
   return new Blob([preamble, headerBytes, ...tensors.map(({ t }) => tensorBytes(t))], { type: 'application/octet-stream' });
 }
 
-/** A checkpoint read from a file, not yet checksummed (the caller compares `checksum` with a fresh one). */
+/** A checkpoint read from a file, not yet checksummed (the caller compares `checksum`, and `learnedChecksum`, with fresh ones). */
 export type DecodedFile = Omit<Checkpoint, 'id'>;
 
 export async function decodeCheckpointFile(file: Blob, expectedShapes?: ExpectedShapes): Promise<DecodedFile> {
@@ -111,7 +116,8 @@ export async function decodeCheckpointFile(file: Blob, expectedShapes?: Expected
   let offset = PREAMBLE_BYTES + headerLength;
   const weights: SerializedTensor[] = [];
   const optimizer: SerializedTensor[] = [];
-  const seen = { weights: new Set<string>(), optimizer: new Set<string>() };
+  const learned: SerializedTensor[] = [];
+  const seen = { weights: new Set<string>(), optimizer: new Set<string>(), learned: new Set<string>() };
   for (const t of header.tensors) {
     if (!isValidShape(t.shape)) refuse(`tensor "${t.name}" has an invalid shape`);
     if (seen[t.group].has(t.name)) refuse(`it has two ${t.group} tensors named "${t.name}"`);
@@ -121,7 +127,7 @@ export async function decodeCheckpointFile(file: Blob, expectedShapes?: Expected
     const copy = bytes.slice(offset, offset + t.byteLength).buffer;
     offset += t.byteLength;
     const data = t.dtype === 'float32' ? new Float32Array(copy) : new Int32Array(copy);
-    (t.group === 'weights' ? weights : optimizer).push({ name: t.name, shape: t.shape, dtype: t.dtype, data });
+    ({ weights, optimizer, learned })[t.group].push({ name: t.name, shape: t.shape, dtype: t.dtype, data });
   }
   if (offset !== bytes.byteLength) refuse(`it has ${bytes.byteLength - offset} unexpected bytes after the tensors`);
 
@@ -143,6 +149,7 @@ export async function decodeCheckpointFile(file: Blob, expectedShapes?: Expected
     meanReward: header.meanReward,
     ...(header.molecules ? { molecules: header.molecules } : {}),
     ...(header.preferences?.length ? { preferences: header.preferences } : {}),
+    ...(learned.length ? { learnedModels: learned, ...(header.learnedChecksum ? { learnedChecksum: header.learnedChecksum } : {}) } : {}),
     checksum: header.checksum,
   };
 }

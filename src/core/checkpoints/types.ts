@@ -31,15 +31,24 @@ export interface Checkpoint {
   molecules?: MoleculeLearnerState;
   /** RLHF: the run's labelled preference pairs (absent when there are none, and in older checkpoints). */
   preferences?: LabelledPair[];
-  /** SHA-256 (hex) over everything except id and name, which can change without rewriting tensors. */
+  /** RLHF and SeqGAN: the learned reward models' weights and optimizer state (absent when none exists, and in older checkpoints). */
+  learnedModels?: SerializedTensor[];
+  /**
+   * SHA-256 (hex) of learnedModels alone. The main checksum leaves them out, so a damaged section is dropped on load
+   * (the models are refitted from the labels) without losing the run.
+   */
+  learnedChecksum?: string;
+  /** Set on load, never stored: why a learned-models section was dropped. */
+  learnedProblem?: string;
+  /** SHA-256 (hex) over everything except id and name (and the learned models, which have their own). */
   checksum: string;
 }
 
 /** What the caller hands to saveCheckpoint: the id and checksum are assigned there, createdAt defaults to now. */
-export type NewCheckpoint = Omit<Checkpoint, 'id' | 'checksum' | 'createdAt'> & { createdAt?: number };
+export type NewCheckpoint = Omit<Checkpoint, 'id' | 'checksum' | 'createdAt' | 'learnedChecksum' | 'learnedProblem'> & { createdAt?: number };
 
 /** The fields the checksum covers. */
-export type ChecksummedFields = Omit<Checkpoint, 'id' | 'name' | 'checksum'>;
+export type ChecksummedFields = Omit<Checkpoint, 'id' | 'name' | 'checksum' | 'learnedModels' | 'learnedChecksum' | 'learnedProblem'>;
 
 /** One row of the checkpoints list: small, kept in the index so listing never reads tensors. */
 export interface CheckpointMeta {

@@ -29,7 +29,7 @@ export interface DiscriminatorReport {
 
 export class Discriminator {
   readonly model: CharGru;
-  private readonly optimizer: tf.AdamOptimizer;
+  readonly optimizer: tf.AdamOptimizer;
 
   constructor(prior: CharGru, seed: number, learningRate: number) {
     this.model = encoderFromPrior(prior, seed, 'discriminator');

@@ -13,37 +13,19 @@ import { padSequences } from '../sequences';
 import type { SequenceTask } from '../tasks/sequenceTasks';
 import { TrainingFault } from '../training/types';
 import { annotate } from './annotator';
-import type { PreferenceChoice } from './bradleyTerry';
+import type { SerializedTensor } from '../checkpoints/types';
+import { summarise, type PairAnswer, type PairView, type PreferenceLearner, type PreferenceSummary } from './learner';
+import { hasLearnedModel, restoreLearnedModel, saveLearnedModel } from './modelState';
 import { Discriminator } from './discriminator';
 import { qDifferences, sampleCompletions } from './monteCarlo';
 import { choosePairs, PreferenceStore, type LabelledPair } from './preferences';
 import { RewardModel, type FitReport } from './rewardModel';
 
-/** A pair offered to a person (plain data for the page). */
-export interface PairView {
-  id: string;
-  a: string;
-  b: string;
-}
-
-/** A person's answer; 'skip' discards the pair. */
-export type PairAnswer = PreferenceChoice | 'skip';
-
-/** What the comparison view shows about the labels and the reward model. */
-export interface PreferenceSummary {
-  labels: number;
-  human: number;
-  annotator: number;
-  /** Held-out accuracy of the reward model on non-tie pairs (null until some are held out). */
-  heldOutAccuracy: number | null;
-  heldOutPairs: number;
-  /** Mean Bradley–Terry loss of the last fit (null before any fit). */
-  loss: number | null;
-}
+export type { PairAnswer, PairView, PreferenceSummary } from './learner';
 
 /** Held-out accuracy is measured on at most this many recent held-out pairs (bounded cost per update). */
 const MAX_HELD_OUT_MEASURED = 256;
-/** Fitting steps on the first fit after labels were restored from a checkpoint (the model itself is not saved). */
+/** Fitting steps on the first fit after labels were restored without the reward model's saved weights. */
 const CATCH_UP_STEPS = 60;
 /** The discriminator's negatives are drawn from the generator's last this-many samples (SeqGAN's generated set). */
 export const GENERATED_BUFFER = 1024;
@@ -52,7 +34,7 @@ export const DISCRIMINATOR_BATCH = 64;
 /** Pairs offered to a person per request, at most. */
 const MAX_OFFERED = 16;
 
-export class LearnedRewards {
+export class LearnedRewards implements PreferenceLearner {
   readonly preferences = new PreferenceStore();
   private discriminator: Discriminator | null = null;
   private rewardModel: RewardModel | null = null;
@@ -206,17 +188,51 @@ export class LearnedRewards {
     return this.preferences.count > 0 ? this.ensureRewardModel().scoreTexts(texts) : null;
   }
 
+  /** The discriminator's D(x) of texts (null before it exists): for tests of saved and restored runs. */
+  async discriminatorScores(texts: readonly string[]): Promise<Float32Array | null> {
+    if (!this.discriminator) return null;
+    const { tokens, mask } = tensors(texts.map((t) => this.task.tokenizer.encode(t)), this.config.maxLength);
+    const p = this.discriminator.probability(tokens, mask);
+    try {
+      return (await p.data()) as Float32Array;
+    } finally {
+      tf.dispose([tokens, mask, p]);
+    }
+  }
+
   summary(): PreferenceSummary {
-    const all = this.preferences.all();
-    const human = all.filter((p) => p.source === 'human').length;
-    return {
-      labels: all.length,
-      human,
-      annotator: all.length - human,
-      heldOutAccuracy: this.lastFit?.heldOutAccuracy ?? null,
-      heldOutPairs: this.lastFit?.heldOutPairs ?? 0,
-      loss: this.lastFit && Number.isFinite(this.lastFit.loss) ? this.lastFit.loss : null,
-    };
+    return summarise(this.preferences, this.lastFit);
+  }
+
+  async exportModels(): Promise<SerializedTensor[]> {
+    return [
+      ...(this.rewardModel ? await saveLearnedModel('rewardModel', this.rewardModel.model.weights, this.rewardModel.optimizer) : []),
+      ...(this.discriminator ? await saveLearnedModel('discriminator', this.discriminator.model.weights, this.discriminator.optimizer) : []),
+    ];
+  }
+
+  async importModels(saved: readonly SerializedTensor[] | undefined): Promise<string | null> {
+    const notes: string[] = [];
+    const tensors = saved ?? [];
+    if (this.preferences.count > 0) {
+      // Without usable saved weights the labels are still there: loadPreferences queued the catch-up fit.
+      const why = hasLearnedModel('rewardModel', tensors)
+        ? await restoreLearnedModel('rewardModel', this.ensureRewardModel().model.weights, this.ensureRewardModel().optimizer, tensors)
+        : 'this checkpoint has none';
+      if (why === null) this.pendingSteps = 0;
+      else notes.push(`the reward model was refitted from the ${this.preferences.count} saved labels (its saved weights could not be used: ${why})`);
+    }
+    if (hasLearnedModel('discriminator', tensors)) {
+      const why = await restoreLearnedModel('discriminator', this.ensureDiscriminator().model.weights, this.ensureDiscriminator().optimizer, tensors);
+      if (why !== null) {
+        this.discriminator?.dispose();
+        this.discriminator = null;
+        notes.push(`the discriminator starts afresh (its saved weights could not be used: ${why})`);
+      }
+    } else if (this.config.rewards.some((r) => r.id === 'discriminator')) {
+      notes.push('the discriminator starts afresh (this checkpoint has no saved discriminator weights)');
+    }
+    return notes.length ? notes.join('; ') : null;
   }
 
   /** Restores labels saved with a checkpoint; the reward model is refitted on them at the next fit. */

@@ -24,7 +24,7 @@ export interface FitReport {
 
 export class RewardModel {
   readonly model: CharGru;
-  private readonly optimizer: tf.AdamOptimizer;
+  readonly optimizer: tf.AdamOptimizer;
 
   constructor(
     prior: CharGru,

@@ -2,7 +2,7 @@
 // live settings, and a state that a checkpoint can restore exactly.
 import type { SerializedTensor } from '../checkpoints/types';
 import type { ExperimentConfig } from '../config';
-import type { LearnedRewards } from '../learned/learnedRewards';
+import type { PreferenceLearner } from '../learned/learner';
 import type { LabelledPair } from '../learned/preferences';
 import type { MoleculeLearnerState } from '../chem/learnerState';
 
@@ -76,6 +76,8 @@ export interface TrainerState {
   rng: number[];
   /** Labelled preference pairs of the run (RLHF); absent when there are none. */
   preferences?: LabelledPair[];
+  /** The learned reward models' weights and optimizer state (learned/modelState.ts); absent when none exists. */
+  learnedModels?: SerializedTensor[];
   /** Molecules: REINVENT's replay memory and diversity-filter buckets; absent when empty (and in older checkpoints). */
   molecules?: MoleculeLearnerState;
 }
@@ -90,7 +92,9 @@ export interface Trainer {
   update(): Promise<UpdateResult>;
   exportState(): Promise<TrainerState>;
   importState(state: TrainerState): Promise<void>;
-  /** Learned rewards (discriminator, preference reward model), where the trainer has them (sequence tasks). */
-  readonly learned?: LearnedRewards;
+  /** Learned rewards (discriminator, preference reward model), where the trainer has them. */
+  readonly learned?: PreferenceLearner;
+  /** Set by importState when a saved learned model could not be restored: what happened instead, for the person. */
+  readonly learnedRestoreNote?: string | null;
   dispose(): void;
 }
