@@ -68,7 +68,7 @@ async function run(req: PretrainRequest) {
   const recipe = { ...task.pretrain, steps: req.steps ?? task.pretrain.steps };
   const size = { vocab: task.tokenizer.vocab.length, embedding: req.embedding, hidden: req.hidden };
   const corpus = trainingCorpus(task, req.data);
-  // Hold out every 20th example to report generalisation, not just training loss.
+  // Hnew out every 20th example to report generalisation, not just training loss.
   const heldOut = corpus.filter((_, i) => i % 20 === 0);
   const train = corpus.filter((_, i) => i % 20 !== 0);
   const init = req.init ? await parsePrior(req.init.manifest, fromBase64(req.init.bin)) : null;

@@ -74,6 +74,39 @@ const SOURCES: readonly PresetSource[] = [
     config: { task: 'names', rewards: [{ id: 'discriminator', weight: 1 }], learned: { discriminatorSteps: 4, discriminatorLearningRate: 1e-2 } },
   },
   {
+    id: 'words-ending-in-ness',
+    title: 'Words ending in -ness',
+    description: 'A final "ness" plus a bonus for words Moby-Dick really uses: does the policy find the real ones or invent new ones?',
+    use: 'objective',
+    config: {
+      task: 'words',
+      rewards: [
+        { id: 'ends_with', weight: 1, params: { suffix: 'ness' } },
+        { id: 'real_words', weight: 0.5 },
+      ],
+    },
+  },
+  {
+    id: 'text-bleu-moby-dick',
+    title: 'Prose that echoes the book (BLEU)',
+    description: "BLEU against Moby-Dick's n-grams: the policy learns to quote the book, and the KL penalty decides how much.",
+    use: 'objective',
+    config: { task: 'text', rewards: [{ id: 'bleu', weight: 1, params: { unit: 'words', order: 4, smooth: true } }] },
+  },
+  {
+    id: 'text-about-whales',
+    title: 'Lines about whales',
+    description: 'Reward "whale" anywhere in a line, and real words of the book so the lines stay readable.',
+    use: 'objective',
+    config: {
+      task: 'text',
+      rewards: [
+        { id: 'contains', weight: 1, params: { substring: 'whale' } },
+        { id: 'real_words', weight: 0.5 },
+      ],
+    },
+  },
+  {
     id: 'drug-like-molecules',
     title: 'Drug-like molecules (REINVENT)',
     description: "REINVENT's augmented likelihood pushes the SMILES prior towards valid molecules with a high QED.",

@@ -302,8 +302,9 @@ export function hideableNames(): string[] {
     }
   };
   walk(ExperimentConfigSchema as unknown as SchemaNode, '');
+  // A term that serves several tasks is listed once.
   for (const task of TASKS) for (const term of termsForTask(task)) names.push(`rewards.${term.id}`);
-  return names;
+  return [...new Set(names)];
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -39,10 +39,12 @@ const number = (
   extra: Partial<NumberFieldSpec> = {},
 ): NumberFieldSpec => ({ kind: 'number', path, label, hint, min: bound.min, max: bound.max, step, integer: Number.isInteger(step), ...extra });
 
-const TASK_LABELS: Record<(typeof TASKS)[number], string> = { names: 'Names', molecules: 'Molecules (SMILES)', paint: 'Paint (strokes)' };
+const TASK_LABELS: Record<(typeof TASKS)[number], string> = { names: 'Names', words: 'Words', text: 'Free text', molecules: 'Molecules (SMILES)', paint: 'Paint (strokes)' };
 /** What each task generates, shown under the task picker. */
 export const TASK_DESCRIPTIONS: Record<(typeof TASKS)[number], string> = {
   names: 'A character-level GRU pretrained on English first names writes one name per sample. That pretrained model is the prior.',
+  words: 'A character-level GRU pretrained on the 16,593 distinct words of Moby-Dick writes one lower-case word per sample. That pretrained model is the prior.',
+  text: 'A character-level GRU pretrained on sentences of Moby-Dick (or on your own text) writes up to 63 characters of lower-case prose per sample. That pretrained model is the prior.',
   molecules: 'A GRU pretrained on 90,000 drug-like molecules writes one SMILES string per sample; RDKit checks and scores it. That pretrained model is the prior.',
   paint: 'A small conv net paints a target image one brush stroke at a time; each stroke is rewarded by how much closer it brings the canvas to the target. It starts from random weights: that initial policy is its prior.',
 };
@@ -70,6 +72,18 @@ export const TASK_FIELD: ChoiceFieldSpec = {
   label: 'Task',
   hint: 'What the model generates.', // replaced by the chosen task's description in the panel
   options: TASKS.map((t) => ({ value: t, label: TASK_LABELS[t] })),
+};
+
+/** Free text: the built-in novel or the user's own text (which links do not carry). */
+export const TEXT_SOURCE_FIELD: ChoiceFieldSpec = {
+  kind: 'choice',
+  path: 'text.source',
+  label: 'Data',
+  hint: 'Text is lower-cased and written with letters, space and . , ; : ! ? \' - only; other characters are dropped (and counted for your own text).',
+  options: [
+    { value: 'moby-dick', label: 'Moby-Dick (built in)' },
+    { value: 'own', label: 'Your own text (paste or upload)' },
+  ],
 };
 
 const isPpo = (c: ExperimentConfig) => c.algorithm.name === 'ppo';
@@ -175,7 +189,7 @@ export const PAINT_FIELDS: readonly FieldSpec[] = [
   },
 ];
 
-export const ALL_FIELDS: readonly FieldSpec[] = [TASK_FIELD, ...ALGORITHM_FIELDS, ...SAMPLING_FIELDS, ...REBUILD_FIELDS, ...PAINT_FIELDS];
+export const ALL_FIELDS: readonly FieldSpec[] = [TASK_FIELD, TEXT_SOURCE_FIELD, ...ALGORITHM_FIELDS, ...SAMPLING_FIELDS, ...REBUILD_FIELDS, ...PAINT_FIELDS];
 
 export const WEIGHT_BOUND = BOUNDS.weight;
 

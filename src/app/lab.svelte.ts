@@ -1,7 +1,7 @@
 // The page's state and actions in one place: it owns the Worker client, turns Worker events into state, and turns
 // panel edits into `configure` / `setRewardWeights` calls. Components read it and call its methods; nothing else.
 import { defaultConfig, type ExperimentConfig } from '../core/config';
-import type { BackendInfo, ConfigureResult, RunState, SampleView, UploadMode, UploadOutcome, WorkerEvent } from '../core/protocol';
+import type { BackendInfo, ConfigureResult, CorpusPreview, RunState, SampleView, UploadMode, UploadOutcome, WorkerEvent } from '../core/protocol';
 import { CheckpointsState } from './checkpoints.svelte';
 import { ExperimentState } from './experiment.svelte';
 import { MetricsHistory } from './history.svelte';
@@ -220,6 +220,12 @@ export class Lab {
     const api = this.client?.api;
     if (!api) return { ok: false, message: 'The training Worker is not running; reload the page and try again.' };
     return api.trainPriorOnUpload(file, file.name, mode);
+  }
+
+  /** The run's corpus size and a few examples (Words, Free text); null for other tasks or while the Worker is not there. */
+  async corpusPreview(): Promise<CorpusPreview | null> {
+    const api = this.client?.api;
+    return api ? api.corpusPreview() : null;
   }
 
   /** RDKit's drawings of a few SMILES (data URLs for <img>, null when invalid); [] while the Worker is not there. */

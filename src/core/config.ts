@@ -1,14 +1,14 @@
 // The ExperimentConfig: the single source for panel controls, URL keys, Worker input and checkpoint metadata.
 // Parsing never throws: it returns the config with defaults filled in, or a list of errors with a path and a reason.
 import * as v from 'valibot';
-import { rewardTerm, termsForTask } from './rewards/registry';
+import { rewardTerm, servesTask, termsForTask } from './rewards/registry';
 import type { ParamSpec, ParamValue, ParamValues, TaskId } from './rewards/types';
 import { LearnedSchema } from './learned/settings';
 import { PaintSchema, paintSettingsProblems } from './tasks/paint/settings';
 
 export const CONFIG_VERSION = 1;
 
-export const TASKS = ['names', 'molecules', 'paint'] as const satisfies readonly TaskId[];
+export const TASKS = ['names', 'words', 'text', 'molecules', 'paint'] as const satisfies readonly TaskId[];
 export const ALGORITHMS = ['reinforce', 'a2c', 'ppo', 'reinvent'] as const;
 /** REINFORCE baselines: batch mean, moving average, the greedy decode's reward (self-critical), or a learned value. */
 export const BASELINES = ['mean', 'ema', 'self-critical', 'value'] as const;
@@ -18,6 +18,8 @@ export const LR_SCHEDULES = ['constant', 'linear'] as const;
 /** REINVENT's diversity filter: identical Murcko scaffolds (bucket 25, min score 0.4), optionally also halving repeats of a SMILES. */
 export const DIVERSITY_FILTERS = ['scaffold', 'scaffold-smiles', 'off'] as const;
 export const SWITCH = ['on', 'off'] as const;
+/** Where the Free text task's examples come from: the built-in novel, or text pasted or uploaded in this tab. */
+export const TEXT_SOURCES = ['moby-dick', 'own'] as const;
 
 /** Bounds of every numeric setting: the panels read these for slider ranges. */
 export const BOUNDS = {
@@ -102,6 +104,11 @@ const ModelSchema = v.object({
   embedding: int(BOUNDS.embedding, 32),
 });
 
+/** The Free text task's data. An own text never travels in a link: only the fact that the run used one does. */
+const TextSchema = v.object({
+  source: v.optional(v.picklist(TEXT_SOURCES), 'moby-dick'),
+});
+
 export const ExperimentConfigSchema = v.object({
   version: v.optional(v.literal(CONFIG_VERSION), CONFIG_VERSION),
   seed: int(BOUNDS.seed, 42),
@@ -117,6 +124,8 @@ export const ExperimentConfigSchema = v.object({
   learned: v.optional(LearnedSchema, {}),
   /** The stroke painter (task 'paint'): canvas, strokes per episode, action space, target (tasks/paint/settings.ts). */
   paint: v.optional(PaintSchema, {}),
+  /** The Free text task (task 'text'): where its examples come from. */
+  text: v.optional(TextSchema, {}),
 });
 
 export type ExperimentConfig = v.InferOutput<typeof ExperimentConfigSchema>;
@@ -148,6 +157,10 @@ export interface TaskDefaults {
 
 export const TASK_DEFAULTS: Record<(typeof TASKS)[number], TaskDefaults> = {
   names: { rewards: [{ id: 'ends_with', weight: 1, params: { suffix: 'a' } }], maxLength: 16, model: { hidden: 128, embedding: 32 } },
+  // Words of 2–14 letters: 16 steps hold the longest with its end token.
+  words: { rewards: [{ id: 'ends_with', weight: 1, params: { suffix: 'ing' } }], maxLength: 16, model: { hidden: 128, embedding: 32 } },
+  // Examples are at most 63 characters (src/core/tasks/textData.ts), plus the end token.
+  text: { rewards: [{ id: 'contains', weight: 1, params: { substring: 'whale' } }], maxLength: 64, model: { hidden: 128, embedding: 32 } },
   // Valid and drug-like; the weights sum to 1 so the score stays in [0, 1], as REINVENT's σ expects.
   // SMILES of the training data are at most 99 tokens long.
   molecules: {
@@ -211,7 +224,7 @@ export function parseConfig(input: unknown): ParseResult {
   const seen = new Set<string>();
   config.rewards = config.rewards.map((r, i) => {
     const term = rewardTerm(r.id);
-    if (!term || term.task !== config.task) {
+    if (!term || !servesTask(term, config.task)) {
       const known = termsForTask(config.task).map((t) => t.id).join(', ');
       errors.push({ path: `rewards.${i}.id`, message: `Unknown reward term "${r.id}" for task ${config.task}; known: ${known}` });
       return r;
@@ -244,7 +257,7 @@ function checkAnnotator(config: ExperimentConfig, errors: ConfigError[]): ParamV
   const { term: id, params } = config.learned.annotator;
   if (id === '') return {};
   const term = rewardTerm(id);
-  if (!term || term.task !== config.task || term.use !== 'objective') {
+  if (!term || !servesTask(term, config.task) || term.use !== 'objective') {
     const rules = termsForTask(config.task).filter((t) => t.use === 'objective').map((t) => t.id).join(', ');
     errors.push({ path: 'learned.annotator.term', message: `The simulated annotator needs a rule reward term of task ${config.task}; "${id}" is not one (pick one of: ${rules}, or none)` });
     return params;

@@ -5,9 +5,10 @@ import type { CheckpointErrorKind, CheckpointMeta } from './checkpoints/types';
 import type { ConfigError, ExperimentConfig } from './config';
 import type { SampleView, UpdateMetrics } from './training/types';
 import type { UploadMode, UploadOutcome } from './tasks/uploadedPrior';
+import type { CorpusPreview } from './tasks/textData';
 import type { PairAnswer, PairView, PreferenceSummary } from './learned/learnedRewards';
 
-export type { BackendInfo, BackendName, CheckpointErrorKind, CheckpointMeta, ConfigError, ExperimentConfig, SampleView, UpdateMetrics, UploadMode, UploadOutcome };
+export type { BackendInfo, BackendName, CheckpointErrorKind, CheckpointMeta, ConfigError, CorpusPreview, ExperimentConfig, SampleView, UpdateMetrics, UploadMode, UploadOutcome };
 
 export type RunState = 'starting' | 'loading-prior' | 'pretraining' | 'ready' | 'training' | 'paused' | 'faulted';
 
@@ -76,6 +77,8 @@ export interface TrainerApi {
   preferenceSummary(): Promise<PreferenceResult<PreferenceSummary>>;
   /** RDKit's drawings of up to 12 SMILES as SVG data URLs for <img> (null for an invalid one), drawn in the Worker. */
   drawMolecules(smiles: string[]): Promise<(string | null)[]>;
-  /** Trains a molecules prior on an uploaded .smi/.csv file (fine-tune the current one, or new), then starts a run from it. */
+  /** Trains a prior on an uploaded .smi/.csv file (Molecules) or a text (Free text; fine-tune the current one, or new), then starts a run from it. */
   trainPriorOnUpload(file: Blob, fileName: string, mode: UploadMode): Promise<UploadOutcome>;
+  /** Size and a few examples of the run's corpus (Words, Free text); null for the other tasks. */
+  corpusPreview(): Promise<CorpusPreview | null>;
 }

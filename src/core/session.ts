@@ -9,6 +9,8 @@ import { pretrainMle } from './pretrain';
 import { fetchPrior, priorStem } from './priors';
 import { rewardProblems } from './rewards/registry';
 import { trainPriorOnUpload, type UploadMode, type UploadOutcome } from './tasks/uploadedPrior';
+import { ownTextTask, type CorpusTask } from './tasks/corpusTasks';
+import type { CorpusPreview } from './tasks/textData';
 import type { PreferenceLearner } from './learned/learner';
 import type { ConfigureResult, EventListener, InitOptions, PairAnswer, PairView, PreferenceResult, PreferenceSummary, RunState, StorageResult, UpdateMetrics, WorkerEvent } from './protocol';
 import {
@@ -55,6 +57,10 @@ export class TrainingSession {
   private minUpdateIntervalMs = 0;
   private autosaving: Promise<void> | null = null;
   private storageHandle: CheckpointStorage | null = null;
+  /** Free text on the user's own text (pasted or uploaded in this tab; links never carry it). */
+  private ownText: CorpusTask | null = null;
+  /** The sequence task the current run was built with (Words and Free text carry their loaded corpus). */
+  private task: SequenceTask | null = null;
   backend: BackendInfo | null = null;
 
   /** `openStorage` opens the checkpoint store on first use (tests pass their own). */
@@ -103,7 +109,7 @@ export class TrainingSession {
     const previous = this.config;
     this.config = next;
     const structural = !previous || previous.task !== next.task || previous.seed !== next.seed || JSON.stringify(previous.model) !== JSON.stringify(next.model) ||
-      (next.task === 'paint' && JSON.stringify(previous.paint) !== JSON.stringify(next.paint));
+      (next.task === 'paint' && JSON.stringify(previous.paint) !== JSON.stringify(next.paint)) || (next.task === 'text' && previous.text.source !== next.text.source);
     if (!structural && this.trainer) {
       this.trainer.applyLiveConfig(next);
       return { ok: true, restarted: false };
@@ -154,11 +160,14 @@ export class TrainingSession {
     await this.ready();
     await this.pause();
     const config = this.config!;
-    const task = sequenceTask(config.task);
+    const task = this.task ?? sequenceTask(config.task);
     const size = { vocab: task.tokenizer.vocab.length, ...config.model };
+    if (config.task === 'text' && config.text.source !== 'own') {
+      return { ok: false, message: 'Choose "Your own text" as the data first; the run then trains on it. Nothing was changed.' };
+    }
     const work = (async (): Promise<UploadOutcome> => {
       try {
-        const { outcome, values } = await trainPriorOnUpload(file, fileName, mode, {
+        const { outcome, values, text } = await trainPriorOnUpload(file, fileName, mode, {
           task,
           size,
           seed: config.seed,
@@ -172,7 +181,8 @@ export class TrainingSession {
           this.setState('paused', 'The upload was not used; the run is unchanged');
           return outcome;
         }
-        this.priors.set(priorStem(task.id, size), values);
+        if (text) this.ownText = ownTextTask(text.examples, text.preview);
+        this.priors.set(priorKey(text ? this.ownText! : task, size), values);
         await this.rebuild();
         return outcome;
       } catch (err) {
@@ -183,6 +193,13 @@ export class TrainingSession {
     // Train and Step wait for it (they await `building`).
     this.building = work.then(() => undefined);
     return work;
+  }
+
+  /** Size and a few examples of the current task's corpus (Words, Free text), for the Task panel; null for other tasks. */
+  async corpusPreview(): Promise<CorpusPreview | null> {
+    await this.ready();
+    const task = this.task as Partial<CorpusTask> | null;
+    return task?.preview ? task.preview() : null;
   }
 
   async setRewardWeights(weights: Record<string, number>): Promise<void> {
@@ -412,11 +429,13 @@ export class TrainingSession {
       this.emit({ type: 'run', runId: this.runId });
       if (config.task === 'paint') {
         // No pretrained prior to load: the painter starts from its seeded initial policy, which is also its KL reference.
+        this.task = null;
         this.trainer = new PaintTrainer(config);
         this.setState('ready', 'Ready: the painter starts from random weights (its initial policy is the prior)');
         return;
       }
-      const task = sequenceTask(config.task);
+      const task = await this.taskFor(config);
+      this.task = task;
       const size = { vocab: task.tokenizer.vocab.length, ...config.model };
       const priorValues = await this.obtainPrior(task, size);
       const prior = CharGru.fromValues(size, priorValues, false, 'prior');
@@ -424,7 +443,8 @@ export class TrainingSession {
       const trainer = new SequenceTrainer(config, task, policy, prior);
       if (keptLabels.length) trainer.learned.loadPreferences(keptLabels);
       this.trainer = trainer;
-      this.setState('ready', `Ready: ${task.label} prior loaded (${priorStem(task.id, size)})`);
+      const waiting = config.task === 'text' && config.text.source === 'own' && !this.ownText;
+      this.setState('ready', waiting ? 'Ready: no text of your own yet in this tab (links do not carry it); until you paste or upload one, the run uses Moby-Dick' : `Ready: ${task.label} prior loaded (${priorKey(task, size)})`);
     };
     this.building = build().catch((err) => {
       this.emit({ type: 'error', message: `Could not prepare the run: ${err instanceof Error ? err.message : String(err)}`, hint: 'Check the model settings, or reload the page.' });
@@ -433,10 +453,21 @@ export class TrainingSession {
     return this.building;
   }
 
+  /** The task of a config, its corpus loaded: Free text on the user's own text when there is one, else the built-in one. */
+  private async taskFor(config: ExperimentConfig): Promise<SequenceTask> {
+    if (config.task === 'text' && config.text.source === 'own' && this.ownText) return this.ownText;
+    const task = sequenceTask(config.task);
+    if (task.load) {
+      this.setState('loading-prior', `Loading the ${task.label} corpus`);
+      await task.load();
+    }
+    return task;
+  }
+
   /** The shipped prior for this size if there is one, else a prior pretrained here (and kept for this session). */
   private async obtainPrior(task: SequenceTask, size: { vocab: number; embedding: number; hidden: number }): Promise<Record<string, Float32Array>> {
     const stem = priorStem(task.id, size);
-    const cached = this.priors.get(stem);
+    const cached = this.priors.get(priorKey(task, size));
     if (cached) return cached;
     this.setState('loading-prior', `Loading the ${task.label} prior`);
     const shipped = await fetchPrior(this.options.baseUrl, stem);
@@ -484,6 +515,11 @@ export class TrainingSession {
     this.queue = [];
     this.listener(events);
   }
+}
+
+/** Where a prior is kept in the session: a prior trained on the user's own text never stands in for the shipped one. */
+function priorKey(task: SequenceTask, size: { embedding: number; hidden: number }): string {
+  return `${priorStem(task.id, size)}${task.ownData ? '+own' : ''}`;
 }
 
 /** Folds consecutive metrics events into one message. */

@@ -28,6 +28,7 @@ const api: TrainerApi = {
   preferenceSummary: () => session.preferenceSummary(),
   drawMolecules: (smiles) => drawMolecules(smiles),
   trainPriorOnUpload: (file, fileName, mode) => session.trainPriorOnUpload(file, fileName, mode),
+  corpusPreview: () => session.corpusPreview(),
 };
 
 Comlink.expose(api);

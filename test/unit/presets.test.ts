@@ -7,7 +7,7 @@ import { decodeHash } from '../../src/share';
 describe('presets gallery', () => {
   it('has presets for every task, with unique ids and titles', () => {
     expect(PRESETS.map((p) => p.title).slice(0, 4)).toEqual(['Names ending in a', 'Short names starting with k', 'Stay close to the prior', "Names with 'ann'"]);
-    expect(new Set(PRESETS.map((p) => p.config.task))).toEqual(new Set(['names', 'molecules', 'paint']));
+    expect(new Set(PRESETS.map((p) => p.config.task))).toEqual(new Set(['names', 'words', 'text', 'molecules', 'paint']));
     expect(new Set(PRESETS.map((p) => p.title)).size).toBe(PRESETS.length);
     expect(new Set(PRESETS.map((p) => p.id)).size).toBe(PRESETS.length);
   });
@@ -25,6 +25,10 @@ describe('presets gallery', () => {
     expect(ids['short-names-starting-with-k']).toEqual(['starts_with', 'target_length']);
     expect(ids['stay-close-to-the-prior']).toEqual(['prior_loglik']);
     expect(ids['names-with-ann']).toEqual(['contains']);
+    expect(ids['words-ending-in-ness']).toEqual(['ends_with', 'real_words']);
+    expect(ids['text-bleu-moby-dick']).toEqual(['bleu']);
+    expect(ids['text-about-whales']).toEqual(['contains', 'real_words']);
+    expect(PRESETS.find((p) => p.id === 'words-ending-in-ness')!.config.rewards[0].params).toEqual({ suffix: 'ness' });
     expect(PRESETS[0].config.rewards[0].params).toEqual({ suffix: 'a' });
     expect(PRESETS[1].config.rewards[0].params).toEqual({ letter: 'k' });
     expect(PRESETS[3].config.rewards[0].params).toEqual({ substring: 'ann' });

@@ -4,13 +4,14 @@
 import { MOLECULE_TERMS, type MoleculeRewardTerm } from './molecules';
 import type { ParamValues, RewardTerm, TaskId } from './types';
 import { TEXT_TERMS } from './text';
+import { CORPUS_TEXT_TERMS } from './corpusText';
 import { PAINT_TERMS } from './paint';
 import { LEARNED_TERMS } from './learned';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRewardTerm = RewardTerm<any>;
 
-const ALL_TERMS: readonly AnyRewardTerm[] = [...TEXT_TERMS, ...LEARNED_TERMS, ...MOLECULE_TERMS, ...PAINT_TERMS];
+const ALL_TERMS: readonly AnyRewardTerm[] = [...TEXT_TERMS, ...CORPUS_TEXT_TERMS, ...LEARNED_TERMS, ...MOLECULE_TERMS, ...PAINT_TERMS];
 
 const BY_ID = new Map<string, AnyRewardTerm>(ALL_TERMS.map((t) => [t.id, t]));
 
@@ -18,8 +19,13 @@ export function rewardTerm(id: string): AnyRewardTerm | undefined {
   return BY_ID.get(id);
 }
 
+/** Whether a term scores the samples of a task (its own task, or one it is also for). */
+export function servesTask(term: Pick<AnyRewardTerm, 'task' | 'alsoFor'>, task: TaskId): boolean {
+  return term.task === task || (term.alsoFor?.includes(task) ?? false);
+}
+
 export function termsForTask(task: TaskId): AnyRewardTerm[] {
-  return ALL_TERMS.filter((t) => t.task === task);
+  return ALL_TERMS.filter((t) => servesTask(t, task));
 }
 
 /**

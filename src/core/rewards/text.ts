@@ -10,6 +10,7 @@ function perSample(batch: TextBatch, f: (text: string) => number): Float32Array 
 export const endsWith: RewardTerm<TextBatch> = {
   id: 'ends_with',
   task: 'names',
+  alsoFor: ['words', 'text'],
   label: 'Ends with',
   description: '1 when the sample ends with the suffix, else 0.',
   use: 'objective',
@@ -21,6 +22,7 @@ export const endsWith: RewardTerm<TextBatch> = {
 export const contains: RewardTerm<TextBatch> = {
   id: 'contains',
   task: 'names',
+  alsoFor: ['words', 'text'],
   label: 'Contains',
   description: '1 when the substring occurs anywhere in the sample, else 0.',
   use: 'objective',
@@ -32,6 +34,7 @@ export const contains: RewardTerm<TextBatch> = {
 export const targetLength: RewardTerm<TextBatch> = {
   id: 'target_length',
   task: 'names',
+  alsoFor: ['words', 'text'],
   label: 'Target length',
   description: 'A Gaussian bump around the target length: 1 at the target, falling off with the width.',
   use: 'objective',
@@ -50,6 +53,7 @@ export const targetLength: RewardTerm<TextBatch> = {
 export const startsWith: RewardTerm<TextBatch> = {
   id: 'starts_with',
   task: 'names',
+  alsoFor: ['words', 'text'],
   label: 'Starts with',
   description: '1 when the sample starts with the letter, else 0.',
   use: 'objective',
@@ -61,6 +65,7 @@ export const startsWith: RewardTerm<TextBatch> = {
 export const priorLogLik: RewardTerm<TextBatch> = {
   id: 'prior_loglik',
   task: 'names',
+  alsoFor: ['words', 'text'],
   label: 'Prior log-likelihood',
   description: 'Mean per-token log-probability under the frozen prior: rewards samples that look like the training data.',
   use: 'generation',

@@ -1,7 +1,8 @@
 // A reward term describes itself: the panels, the URL and the plots all read these fields.
 // Adding a reward means adding one object that satisfies RewardTerm.
+import type { TextReference } from './textReference';
 
-export type TaskId = 'names' | 'molecules' | 'paint';
+export type TaskId = 'names' | 'words' | 'text' | 'molecules' | 'paint';
 
 /** Which of the survey's three uses of RL a term serves. */
 export type SurveyUse = 'generation' | 'objective' | 'preferences';
@@ -29,6 +30,8 @@ export type ContextNeed = keyof RewardContext;
 export interface RewardTerm<TBatch> {
   id: string;
   task: TaskId;
+  /** Other tasks whose samples the term scores as well (the text terms serve Names, Words and Free text). */
+  alsoFor?: readonly TaskId[];
   label: string;
   /** One line, shown beside the weight slider. */
   description: string;
@@ -43,4 +46,6 @@ export interface RewardTerm<TBatch> {
 /** A batch of decoded text samples, as the text reward terms see it. */
 export interface TextBatch {
   texts: string[];
+  /** The corpus's vocabulary and n-gram counts (Words and Free text), built on first use; absent for Names. */
+  reference?: () => TextReference;
 }

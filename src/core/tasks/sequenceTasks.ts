@@ -2,6 +2,7 @@
 import type { TaskId } from '../rewards/types';
 import { MOLECULES_CORPUS_UNAVAILABLE, moleculesTokenizer } from './molecules';
 import { namesCorpus, namesTokenizer } from './names';
+import { TEXT_TASK, WORDS_TASK } from './corpusTasks';
 import type { Tokenizer } from './tokenizer';
 
 export interface SequenceTask {
@@ -16,6 +17,10 @@ export interface SequenceTask {
   pretrain: { steps: number; batchSize: number; learningRate: number; maxLength: number; lengthBuckets?: boolean };
   /** The batch the task's reward terms read, built from the decoded samples (text tasks: `{ texts }`). */
   rewardBatch(texts: string[]): unknown;
+  /** Fetches the corpus (Words, Free text: the built-in novel, a chunk of its own); call before `corpus()`. */
+  load?(): Promise<void>;
+  /** Trained on data the user gave in this tab (its prior is kept apart from the shipped one). */
+  ownData?: boolean;
 }
 
 export const NAMES_TASK: SequenceTask = {
@@ -38,7 +43,7 @@ export const MOLECULES_TASK: SequenceTask = {
   rewardBatch: (texts) => ({ smiles: texts }),
 };
 
-const SEQUENCE_TASKS: Partial<Record<TaskId, SequenceTask>> = { names: NAMES_TASK, molecules: MOLECULES_TASK };
+const SEQUENCE_TASKS: Partial<Record<TaskId, SequenceTask>> = { names: NAMES_TASK, words: WORDS_TASK, text: TEXT_TASK, molecules: MOLECULES_TASK };
 
 export function sequenceTask(id: TaskId): SequenceTask {
   const task = SEQUENCE_TASKS[id];

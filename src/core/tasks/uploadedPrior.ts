@@ -1,17 +1,20 @@
-// A prior trained in the tab on the user's own molecules (.smi / .csv): either fine-tuned from the current prior or
-// pretrained from scratch, by maximum likelihood (src/core/pretrain.ts), in the Worker with progress reports.
-// The file is size-checked before it is read; junk lines are counted and reported, the rest is used
-// (src/core/tasks/smilesData.ts). The session owns the run; this file holds the steps, with the session's hooks.
+// A prior trained in the tab on the user's own data: molecules (.smi / .csv) for the Molecules task, text (pasted or a
+// .txt file) for Free text. Either fine-tuned from the current prior or pretrained from scratch, by maximum likelihood
+// (src/core/pretrain.ts), in the Worker with progress reports. The file is size-checked before it is read; junk lines
+// or characters are counted and reported, the rest is used (src/core/tasks/smilesData.ts, textUpload.ts).
+// The session owns the run; this file holds the steps, with the session's hooks.
 import { initChem } from '../chem/index';
 import { CharGru, type GruSize } from '../models/charGru';
 import { pretrainMle } from '../pretrain';
 import { checkUploadSize, DEFAULT_MAX_UPLOAD_BYTES, parseMoleculeFile, UploadError } from './smilesData';
 import type { SequenceTask } from './sequenceTasks';
+import { textSizeProblem, type CorpusPreview } from './textData';
+import { parseOwnText } from './textUpload';
 
 export type UploadMode = 'finetune' | 'new';
 
 export type UploadOutcome =
-  | { ok: true; summary: string; molecules: number; junkLines: number; steps: number; loss: number }
+  | { ok: true; summary: string; molecules: number; junkLines: number; steps: number; loss: number; examples: number }
   | { ok: false; message: string };
 
 /** Passes over the uploaded molecules, and the most steps a run takes (a large file stops early). */
@@ -22,6 +25,9 @@ const FINETUNE_LEARNING_RATE_FACTOR = 0.25;
 /** Fewer molecules than this cannot teach a model SMILES grammar from scratch. */
 export const MIN_MOLECULES_FOR_NEW = 200;
 export const MIN_MOLECULES_FOR_FINETUNE = 10;
+/** The same floors for text examples (sentences or clauses of up to 63 characters). */
+export const MIN_TEXT_FOR_NEW = 200;
+export const MIN_TEXT_FOR_FINETUNE = 10;
 
 /** Optimiser steps for `molecules` examples at `batchSize`: EPOCHS passes, at least 1, at most MAX_STEPS. */
 export function uploadSteps(mode: UploadMode, molecules: number, batchSize: number): number {
@@ -46,48 +52,76 @@ export async function trainPriorOnUpload(
   fileName: string,
   mode: UploadMode,
   host: UploadHost,
-): Promise<{ outcome: UploadOutcome; values?: Record<string, Float32Array> }> {
+): Promise<{ outcome: UploadOutcome; values?: Record<string, Float32Array>; text?: { examples: string[]; preview: CorpusPreview } }> {
   const refuse = (message: string) => ({ outcome: { ok: false as const, message } });
-  if (host.task.id !== 'molecules') return refuse('Uploading molecules needs the Molecules task; choose it first.');
-  const tooBig = checkUploadSize(file.size, DEFAULT_MAX_UPLOAD_BYTES);
-  if (tooBig) return refuse(tooBig);
+  if (host.task.id !== 'molecules' && host.task.id !== 'text') return refuse('Uploading data needs the Molecules task or the Free text task; choose one first.');
   const recipe = host.task.pretrain;
   host.report(`Reading ${fileName}`, 0);
-  const chem = await initChem();
-  let parsed;
-  try {
-    parsed = await parseMoleculeFile(await file.text(), {
-      fileName,
-      maxTokens: recipe.maxLength - 1,
-      vocabulary: new Set(host.task.tokenizer.vocab),
-      isValid: (s) => chem.isValid(s),
-    });
-  } catch (err) {
-    if (err instanceof UploadError) return refuse(err.message);
-    throw err;
-  }
-  const minimum = mode === 'new' ? MIN_MOLECULES_FOR_NEW : MIN_MOLECULES_FOR_FINETUNE;
-  if (parsed.smiles.length < minimum) {
+  const parsed = host.task.id === 'text' ? await readText(file) : await readMolecules(file, fileName, host.task);
+  if ('refusal' in parsed) return refuse(parsed.refusal);
+  const minimum = host.task.id === 'text' ? (mode === 'new' ? MIN_TEXT_FOR_NEW : MIN_TEXT_FOR_FINETUNE) : mode === 'new' ? MIN_MOLECULES_FOR_NEW : MIN_MOLECULES_FOR_FINETUNE;
+  if (parsed.examples.length < minimum) {
     const what = mode === 'new' ? 'pretrain a new prior' : 'fine-tune the prior';
-    return refuse(`${parsed.summary}. That is too few to ${what}: at least ${minimum} valid molecules are needed. Nothing was changed.`);
+    const unit = host.task.id === 'text' ? 'examples (sentences or clauses)' : 'valid molecules';
+    return refuse(`${parsed.summary}. That is too few to ${what}: at least ${minimum} ${unit} are needed. Nothing was changed.`);
   }
-  const steps = uploadSteps(mode, parsed.smiles.length, recipe.batchSize);
+  const steps = uploadSteps(mode, parsed.examples.length, recipe.batchSize);
   const learningRate = mode === 'finetune' ? recipe.learningRate * FINETUNE_LEARNING_RATE_FACTOR : recipe.learningRate;
   const model = mode === 'finetune' ? CharGru.fromValues(host.size, await host.currentPrior(), true, 'upload') : CharGru.init(host.size, host.seed, true, 'upload');
   const verb = mode === 'finetune' ? 'Fine-tuning the prior' : 'Pretraining a new prior';
   try {
     let loss = NaN;
     host.report(`${verb} on ${parsed.summary}: step 0/${steps}`, 0);
-    for await (const p of pretrainMle(model, parsed.smiles, host.task.tokenizer, { ...recipe, steps, learningRate, seed: host.seed, reportEvery: Math.min(20, steps) })) {
+    for await (const p of pretrainMle(model, parsed.examples, host.task.tokenizer, { ...recipe, steps, learningRate, seed: host.seed, reportEvery: Math.min(20, steps) })) {
       loss = p.loss;
       host.report(`${verb} on ${parsed.summary}: step ${p.step}/${steps}, loss ${p.loss.toFixed(3)}`, p.step / steps);
     }
     const values = await model.readValues();
+    const examples = parsed.examples.length;
     return {
       values,
-      outcome: { ok: true, summary: parsed.summary, molecules: parsed.smiles.length, junkLines: parsed.junkCount, steps, loss },
+      outcome: { ok: true, summary: parsed.summary, molecules: host.task.id === 'molecules' ? examples : 0, junkLines: parsed.junk, steps, loss, examples },
+      ...(parsed.preview ? { text: { examples: parsed.examples, preview: parsed.preview } } : {}),
     };
   } finally {
     model.dispose();
+  }
+}
+
+interface ReadData {
+  examples: string[];
+  summary: string;
+  /** Junk lines (molecules) or non-printable characters (text). */
+  junk: number;
+  preview?: CorpusPreview;
+}
+
+async function readMolecules(file: Blob, fileName: string, task: SequenceTask): Promise<ReadData | { refusal: string }> {
+  const tooBig = checkUploadSize(file.size, DEFAULT_MAX_UPLOAD_BYTES);
+  if (tooBig) return { refusal: tooBig };
+  const chem = await initChem();
+  try {
+    const parsed = await parseMoleculeFile(await file.text(), {
+      fileName,
+      maxTokens: task.pretrain.maxLength - 1,
+      vocabulary: new Set(task.tokenizer.vocab),
+      isValid: (s) => chem.isValid(s),
+    });
+    return { examples: parsed.smiles, summary: parsed.summary, junk: parsed.junkCount };
+  } catch (err) {
+    if (err instanceof UploadError) return { refusal: err.message };
+    throw err;
+  }
+}
+
+/** Pasted or uploaded text: the size is checked before the file is read. */
+async function readText(file: Blob): Promise<ReadData | { refusal: string }> {
+  const tooBig = textSizeProblem(file.size);
+  if (tooBig) return { refusal: tooBig };
+  try {
+    const parsed = parseOwnText(await file.text(), file.size);
+    return { examples: parsed.examples, summary: parsed.summary, junk: parsed.junk, preview: parsed.preview };
+  } catch (err) {
+    return { refusal: err instanceof Error ? err.message : String(err) };
   }
 }
