@@ -65,10 +65,12 @@ async function run(req: PretrainRequest) {
   const backend = await chooseBackend(req.backend);
   console.log(`backend ${backend.name} (${backend.reason})`);
   const task = sequenceTask(req.task);
+  // Words and Free text fetch their corpus (the built-in novel) on demand.
+  await task.load?.();
   const recipe = { ...task.pretrain, steps: req.steps ?? task.pretrain.steps };
   const size = { vocab: task.tokenizer.vocab.length, embedding: req.embedding, hidden: req.hidden };
   const corpus = trainingCorpus(task, req.data);
-  // Hnew out every 20th example to report generalisation, not just training loss.
+  // Hold out every 20th example to report generalisation, not just training loss.
   const heldOut = corpus.filter((_, i) => i % 20 === 0);
   const train = corpus.filter((_, i) => i % 20 !== 0);
   const init = req.init ? await parsePrior(req.init.manifest, fromBase64(req.init.bin)) : null;
