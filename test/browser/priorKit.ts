@@ -8,6 +8,8 @@ import { SequenceTrainer } from '../../src/core/trainer';
 
 const PRETRAIN_HINT: Record<string, string> = {
   names: 'npm run pretrain -- names',
+  words: 'npm run pretrain -- words --backend wasm',
+  text: 'npm run pretrain -- text --backend wasm',
   molecules: 'npm run pretrain -- molecules --data ../shared/data/smiles/train.smi --hidden 256',
 };
 
