@@ -23,9 +23,10 @@ export function bleu(text: string, ref: TextReference, options: BleuOptions): nu
   const units = unitsOf(text, options.unit);
   const c = units.length;
   if (c === 0) return 0;
+  const table = ref.table(options.unit);
   let logSum = 0;
   for (let n = 1; n <= options.maxOrder; n++) {
-    const maxRef = ref.counts[options.unit][n - 1];
+    const maxRef = table.counts[n - 1];
     let matched = 0;
     let total = 0;
     for (const [gram, count] of ngramCounts(units, n)) {
@@ -36,7 +37,7 @@ export function bleu(text: string, ref: TextReference, options: BleuOptions): nu
     if (matched + add === 0 || total + add === 0) return 0;
     logSum += Math.log((matched + add) / (total + add)) / options.maxOrder;
   }
-  const r = ref.meanLength[options.unit];
+  const r = table.meanLength;
   const brevity = c > r ? 1 : Math.exp(1 - r / c);
   return brevity * Math.exp(logSum);
 }

@@ -1,17 +1,22 @@
 // What the corpus-based text rewards compare a sample with: the corpus's vocabulary and, for each n up to 4, every
 // n-gram with the most times it occurs in any one example (BLEU's clipping bound; Papineni et al. 2002, §2.1).
-// Built once per corpus, in the Worker, the first time a term asks for it.
+// Built in the Worker the first time a term asks, per unit: Moby-Dick's character tables take seconds, so a run that
+// scores word n-grams never builds them.
 
 export const MAX_NGRAM = 4;
 export type NgramUnit = 'words' | 'characters';
 
+export interface NgramTable {
+  /** counts[n - 1]: n-gram → its largest count within a single example. */
+  counts: Map<string, number>[];
+  /** Mean example length in this unit: the reference length r of the brevity penalty. */
+  meanLength: number;
+}
+
 export interface TextReference {
   /** Distinct words (runs of letters a–z) of the corpus. */
-  vocabulary: Set<string>;
-  /** counts[unit][n - 1]: n-gram → its largest count within a single example. */
-  counts: Record<NgramUnit, Map<string, number>[]>;
-  /** Mean example length in each unit: the reference length r of the brevity penalty. */
-  meanLength: Record<NgramUnit, number>;
+  readonly vocabulary: ReadonlySet<string>;
+  table(unit: NgramUnit): NgramTable;
 }
 
 /** Units of a text: its words (runs of letters a–z), or its characters. */
@@ -29,22 +34,27 @@ export function ngramCounts(units: readonly string[], n: number): Map<string, nu
   return out;
 }
 
-export function buildReference(examples: readonly string[]): TextReference {
-  const vocabulary = new Set<string>();
-  const counts = { words: [] as Map<string, number>[], characters: [] as Map<string, number>[] };
-  const totals = { words: 0, characters: 0 };
-  for (const unit of ['words', 'characters'] as const) for (let n = 1; n <= MAX_NGRAM; n++) counts[unit].push(new Map());
+function buildTable(examples: readonly string[], unit: NgramUnit): NgramTable {
+  const counts = Array.from({ length: MAX_NGRAM }, () => new Map<string, number>());
+  let total = 0;
   for (const example of examples) {
-    for (const unit of ['words', 'characters'] as const) {
-      const units = unitsOf(example, unit);
-      totals[unit] += units.length;
-      if (unit === 'words') for (const w of units) vocabulary.add(w);
-      for (let n = 1; n <= MAX_NGRAM; n++) {
-        const max = counts[unit][n - 1];
-        for (const [key, c] of ngramCounts(units, n)) if ((max.get(key) ?? 0) < c) max.set(key, c);
-      }
+    const units = unitsOf(example, unit);
+    total += units.length;
+    for (let n = 1; n <= MAX_NGRAM; n++) {
+      const max = counts[n - 1];
+      for (const [key, c] of ngramCounts(units, n)) if ((max.get(key) ?? 0) < c) max.set(key, c);
     }
   }
-  const mean = (total: number) => (examples.length ? total / examples.length : 0);
-  return { vocabulary, counts, meanLength: { words: mean(totals.words), characters: mean(totals.characters) } };
+  return { counts, meanLength: examples.length ? total / examples.length : 0 };
+}
+
+export function buildReference(examples: readonly string[]): TextReference {
+  let vocabulary: Set<string> | null = null;
+  const tables: Partial<Record<NgramUnit, NgramTable>> = {};
+  return {
+    get vocabulary() {
+      return (vocabulary ??= new Set(examples.flatMap((e) => unitsOf(e, 'words'))));
+    },
+    table: (unit) => (tables[unit] ??= buildTable(examples, unit)),
+  };
 }
