@@ -92,7 +92,7 @@ describe('an own text, pasted or uploaded', () => {
   });
 
   it('refuses a text over the size cap with a clear message', () => {
-    expect(() => parseOwnText('x', MAX_TEXT_BYTES + 1)).toThrow(/at most 5\.0 MB can be used.*Nothing was changed/);
+    expect(() => parseOwnText('x', MAX_TEXT_BYTES + 1)).toThrow('The text is larger than 5 MB (5,242,881 bytes); use a shorter excerpt. Nothing was changed.');
   });
 
   it('becomes a Free text task whose rewards read the own corpus', async () => {

@@ -148,6 +148,6 @@ export function previewOf(source: string, examples: readonly string[], shown = 5
 /** The refusal for a file or paste over MAX_TEXT_BYTES, or null when it fits. */
 export function textSizeProblem(bytes: number, maxBytes = MAX_TEXT_BYTES): string | null {
   if (bytes <= maxBytes) return null;
-  const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  return `The text is ${mb(bytes)}; at most ${mb(maxBytes)} can be used. Use a shorter excerpt. Nothing was changed.`;
+  const limit = `${+(maxBytes / (1024 * 1024)).toFixed(1)} MB`;
+  return `The text is larger than ${limit} (${bytes.toLocaleString('en-US')} bytes); use a shorter excerpt. Nothing was changed.`;
 }
