@@ -139,6 +139,17 @@ const SOURCES: readonly PresetSource[] = [
     use: 'objective',
     config: { task: 'paint', rewards: [{ id: 'l2_gain', weight: 1 }] },
   },
+  {
+    id: 'paint-from-preferences',
+    title: 'Paint from preferences',
+    description: 'A simulated annotator prefers the painting nearer the circle; an image reward model learns that from pairs, and the painter follows it.',
+    use: 'preferences',
+    config: {
+      task: 'paint',
+      rewards: [{ id: 'paint_preference', weight: 1 }],
+      learned: { rewardModelSteps: 4, annotator: { term: 'l2_gain', noise: 'flip', flip: 0, pairsPerUpdate: 8 } },
+    },
+  },
 ];
 
 function build(source: PresetSource): Preset {

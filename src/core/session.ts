@@ -261,7 +261,7 @@ export class TrainingSession {
   private async learnedRewards(): Promise<PreferenceLearner> {
     await this.ready();
     const learned = this.trainer?.learned;
-    if (!learned) throw new Error(`Comparing samples is not available for the ${this.config?.task ?? 'current'} task yet; switch to Names or Molecules.`);
+    if (!learned) throw new Error(`Comparing samples is not available for the ${this.config?.task ?? 'current'} task yet; switch to Names, Molecules or Paint.`);
     return learned;
   }
 

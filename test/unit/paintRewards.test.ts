@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STROKE_PARAMS, canvasDistanceCpu, rasterStrokesCpu } from '../../src/core/kernels/rasterStrokesCpu';
-import { type PaintBatch, PAINT_TERMS, l1Gain, l2Gain, paintStepRewards, paletteConstraint, strokeBudget } from '../../src/core/rewards/paint';
+import { type PaintBatch, PAINT_TERMS, l1Gain, l2Gain, paintPreference, paintStepRewards, paletteConstraint, strokeBudget } from '../../src/core/rewards/paint';
 import { proceduralTarget } from '../../src/core/tasks/paint/targets';
 
 /** Strokes [B, K, P] with the given colour and active flag for each step. */
@@ -59,11 +59,19 @@ describe('painter reward terms', () => {
   });
 
   it('describes itself for the panels and the registry', () => {
-    expect(PAINT_TERMS.map((t) => t.id)).toEqual(['l2_gain', 'l1_gain', 'stroke_budget', 'palette']);
+    expect(PAINT_TERMS.map((t) => t.id)).toEqual(['l2_gain', 'l1_gain', 'stroke_budget', 'palette', 'paint_preference']);
     for (const t of PAINT_TERMS) {
       expect(t.task).toBe('paint');
       expect(t.description.length).toBeGreaterThan(10);
     }
+  });
+
+  it("paint_preference: the image reward model's score of the finished painting, on the last stroke only", () => {
+    const scored = { ...batch, preference: Float32Array.of(0.7, -1.5) };
+    close(paintPreference.stepRewards(scored, {}), [0, 0.7, 0, -1.5]);
+    close(paintPreference.score(scored, {}, {}) as Float32Array, [0.7, -1.5]);
+    expect(paintPreference.use).toBe('preferences');
+    expect(() => paintPreference.stepRewards(batch, {})).toThrow(/needs the image reward model's scores/);
   });
 
   it('weights and sums per-step rewards for actor-critic; row sums match the weighted scores', () => {

@@ -25,6 +25,7 @@ describe('presets gallery', () => {
     expect(ids['short-names-starting-with-k']).toEqual(['starts_with', 'target_length']);
     expect(ids['stay-close-to-the-prior']).toEqual(['prior_loglik']);
     expect(ids['names-with-ann']).toEqual(['contains']);
+    expect(ids['paint-from-preferences']).toEqual(['paint_preference']);
     expect(ids['words-ending-in-ness']).toEqual(['ends_with', 'real_words']);
     expect(ids['text-bleu-moby-dick']).toEqual(['bleu']);
     expect(ids['text-about-whales']).toEqual(['contains', 'real_words']);
@@ -32,6 +33,13 @@ describe('presets gallery', () => {
     expect(PRESETS[0].config.rewards[0].params).toEqual({ suffix: 'a' });
     expect(PRESETS[1].config.rewards[0].params).toEqual({ letter: 'k' });
     expect(PRESETS[3].config.rewards[0].params).toEqual({ substring: 'ann' });
+  });
+
+  it('"Paint from preferences" runs hands-free: a noise-free annotator that prefers a lower distance to the target', () => {
+    const p = PRESETS.find((x) => x.id === 'paint-from-preferences')!;
+    expect(p.config.task).toBe('paint');
+    expect(p.config.learned.annotator).toMatchObject({ term: 'l2_gain', noise: 'flip', flip: 0, pairsPerUpdate: 8 });
+    expect(rewardTerm(p.config.learned.annotator.term)?.use).toBe('objective');
   });
 
   it('labels each preset with the survey use of its main reward', () => {

@@ -4,6 +4,7 @@
 import * as v from 'valibot';
 import type { Rng } from '../rng';
 import type { PreferenceChoice } from './bradleyTerry';
+import { PAINTING_PATTERN } from './paintings';
 
 export interface LabelledPair {
   a: string;
@@ -17,12 +18,17 @@ export interface LabelledPair {
 
 /** A run keeps at most this many labels (the oldest go first); enough for hours of labelling. */
 export const MAX_LABELS = 5000;
+/** Paintings are 4 KB each: a painter run keeps fewer labels, so its checkpoint header stays far below the file limit. */
+export const MAX_PAINTING_LABELS = 2000;
 /** Every HELD_OUT_EVERY-th label (by arrival) is held out: the reward model never fits it, its accuracy is measured on it. */
 export const HELD_OUT_EVERY = 5;
 
+/** A name or SMILES, or a stored painting (paintings.ts). */
+const SampleSchema = v.union([v.pipe(v.string(), v.maxLength(512)), v.pipe(v.string(), v.regex(PAINTING_PATTERN))]);
+
 const LabelledPairSchema = v.object({
-  a: v.pipe(v.string(), v.maxLength(512)),
-  b: v.pipe(v.string(), v.maxLength(512)),
+  a: SampleSchema,
+  b: SampleSchema,
   choice: v.picklist(['a', 'b', 'tie']),
   source: v.picklist(['human', 'annotator']),
   update: v.pipe(v.number(), v.integer(), v.minValue(0)),
@@ -30,6 +36,8 @@ const LabelledPairSchema = v.object({
 export const LabelledPairsSchema = v.pipe(v.array(LabelledPairSchema), v.maxLength(MAX_LABELS));
 
 export class PreferenceStore {
+  constructor(private readonly maxLabels = MAX_LABELS) {}
+
   private readonly pairs: LabelledPair[] = [];
   /** How many labels ever arrived (the held-out split follows arrival order, also after the oldest are dropped). */
   private arrived = 0;
@@ -43,7 +51,7 @@ export class PreferenceStore {
     this.pairs.push({ ...pair });
     this.heldOutFlags.push(this.arrived % HELD_OUT_EVERY === HELD_OUT_EVERY - 1);
     this.arrived++;
-    if (this.pairs.length > MAX_LABELS) {
+    if (this.pairs.length > this.maxLabels) {
       this.pairs.shift();
       this.heldOutFlags.shift();
     }

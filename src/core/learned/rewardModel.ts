@@ -1,28 +1,17 @@
-// The preference reward model r_φ(x) of RLHF (Christiano et al. 2017; Ziegler et al. 2019): a char GRU scorer fitted
-// with the Bradley–Terry loss on labelled pairs, and its accuracy on held-out pairs (ties are not counted: a tie has
-// no right answer to predict).
+// The preference reward model r_φ(x) of RLHF (Christiano et al. 2017; Ziegler et al. 2019) for names and SMILES: a char
+// GRU scorer fitted with the Bradley–Terry loss on labelled pairs (preferenceFit.ts).
 import * as tf from '@tensorflow/tfjs';
 import type { CharGru } from '../models/charGru';
 import { padSequences } from '../sequences';
 import type { Tokenizer } from '../tasks/tokenizer';
 import type { Rng } from '../rng';
-import { bradleyTerryLoss, PREFERENCE_TARGET } from './bradleyTerry';
+import { fitPreferences, type FitReport, type PairScorer } from './preferenceFit';
 import type { LabelledPair } from './preferences';
 import { encoderFromPrior, scoreSequences } from './sequenceScorer';
 
-/** Pairs per gradient step (all of them when fewer are labelled). */
-export const REWARD_MODEL_BATCH = 64;
+export type { FitReport } from './preferenceFit';
 
-export interface FitReport {
-  /** Mean Bradley–Terry loss over the steps taken (NaN when there was nothing to fit). */
-  loss: number;
-  /** Share of held-out, non-tie pairs the model orders like the label; null when there are none yet. */
-  heldOutAccuracy: number | null;
-  /** How many held-out, non-tie pairs the accuracy is measured on. */
-  heldOutPairs: number;
-}
-
-export class RewardModel {
+export class RewardModel implements PairScorer {
   readonly model: CharGru;
   readonly optimizer: tf.AdamOptimizer;
 
@@ -58,64 +47,21 @@ export class RewardModel {
     }
   }
 
-  /**
-   * `steps` Adam steps of the Bradley–Terry loss on minibatches of `train`, then the held-out accuracy; one readback
-   * for all the numbers.
-   */
-  async fit(train: readonly LabelledPair[], heldOut: readonly LabelledPair[], steps: number, rng: Rng): Promise<FitReport> {
-    const losses: tf.Scalar[] = [];
-    try {
-      for (let s = 0; s < steps && train.length > 0; s++) {
-        const picked = train.length <= REWARD_MODEL_BATCH ? train : Array.from({ length: REWARD_MODEL_BATCH }, () => train[rng.int(train.length)]);
-        const batch = this.pairTensors(picked);
-        try {
-          const loss = this.optimizer.minimize(() => {
-            const r = scoreSequences(this.model, batch.tokens, batch.mask);
-            const [rA, rB] = tf.split(r, 2);
-            return bradleyTerryLoss(rA as tf.Tensor1D, rB as tf.Tensor1D, batch.targets);
-          }, true, this.model.variables());
-          if (loss) losses.push(loss);
-        } finally {
-          tf.dispose([batch.tokens, batch.mask, batch.targets]);
-        }
-      }
-      const decided = heldOut.filter((p) => p.choice !== 'tie');
-      const packed = tf.tidy(() => {
-        const correct = decided.length ? this.correctCount(decided) : tf.scalar(0);
-        return tf.stack([losses.length ? tf.addN(losses) : tf.scalar(0), correct]);
-      });
-      const [sum, right] = await packed.data();
-      packed.dispose();
-      return {
-        loss: losses.length ? sum / losses.length : NaN,
-        heldOutAccuracy: decided.length ? right / decided.length : null,
-        heldOutPairs: decided.length,
-      };
-    } finally {
-      tf.dispose(losses);
-    }
+  trainable(): tf.Variable[] {
+    return this.model.variables();
   }
 
-  /** How many pairs the model orders like their labels (a tensor, read with the other numbers). */
-  private correctCount(pairs: readonly LabelledPair[]): tf.Scalar {
-    const batch = this.pairTensors(pairs);
-    try {
-      return tf.tidy(() => {
-        const [rA, rB] = tf.split(scoreSequences(this.model, batch.tokens, batch.mask), 2);
-        const saysA = tf.cast(tf.greater(rA, rB), 'float32');
-        const labelA = tf.cast(tf.greater(batch.targets, 0.5), 'float32');
-        return tf.sum(tf.cast(tf.equal(saysA, labelA), 'float32')) as tf.Scalar;
-      });
-    } finally {
-      tf.dispose([batch.tokens, batch.mask, batch.targets]);
-    }
+  /** r_φ of every pair's a, then every pair's b [2N] (differentiable). */
+  scorePairs(pairs: readonly LabelledPair[]): tf.Tensor1D {
+    return tf.tidy(() => {
+      const { tokens, mask } = this.encode([...pairs.map((p) => p.a), ...pairs.map((p) => p.b)]);
+      return scoreSequences(this.model, tokens, mask);
+    });
   }
 
-  /** Tokens [2N, T] (all a's, then all b's), masks, and targets y [N]. */
-  private pairTensors(pairs: readonly LabelledPair[]) {
-    const { tokens, mask } = this.encode([...pairs.map((p) => p.a), ...pairs.map((p) => p.b)]);
-    const targets = tf.tensor1d(pairs.map((p) => PREFERENCE_TARGET[p.choice]));
-    return { tokens, mask, targets };
+  /** `steps` Bradley–Terry steps on minibatches of `train`, then the held-out accuracy (preferenceFit.ts). */
+  fit(train: readonly LabelledPair[], heldOut: readonly LabelledPair[], steps: number, rng: Rng): Promise<FitReport> {
+    return fitPreferences(this, train, heldOut, steps, rng);
   }
 
   private encode(texts: readonly string[]): { tokens: tf.Tensor2D; mask: tf.Tensor2D } {

@@ -16,6 +16,8 @@ export interface PaintBatch {
   l1: Float32Array;
   /** Every step's stroke parameters, [B, K, STROKE_PARAMS] (layout in kernels/rasterStrokesCpu.ts). */
   strokes: Float32Array;
+  /** The image reward model's r(x) of each final canvas [B], when a learned preference is in play (learned/paintPreferences.ts). */
+  preference?: Float32Array;
 }
 
 export interface PaintRewardTerm extends RewardTerm<PaintBatch> {
@@ -131,7 +133,27 @@ export const paletteConstraint = perStepTerm({
   },
 });
 
-export const PAINT_TERMS = [l2Gain, l1Gain, strokeBudget, paletteConstraint] as const;
+/** RLHF for the painter: the learned score of the finished painting, given on the last stroke (0 on the others). */
+export const paintPreference = perStepTerm({
+  id: 'paint_preference',
+  task: 'paint',
+  label: 'Learned preference r(x)',
+  description: 'RLHF: an image reward model fitted to labelled pairs of paintings (yours or the simulated annotator\'s) scores the final canvas; 0 until the first labels.',
+  use: 'preferences',
+  params: [],
+  defaultWeight: 1,
+  needs: ['preference'],
+  stepRewards: (batch) => {
+    checkBatch(batch);
+    const { size: B, steps: K, preference } = batch;
+    if (!preference || preference.length < B) throw new Error("paint_preference needs the image reward model's scores, which the trainer did not provide");
+    const out = new Float32Array(B * K);
+    for (let b = 0; b < B; b++) out[b * K + K - 1] = preference[b];
+    return out;
+  },
+});
+
+export const PAINT_TERMS = [l2Gain, l1Gain, strokeBudget, paletteConstraint, paintPreference] as const;
 
 /**
  * Weighted per-step total for actor-critic, [B, K], and each term's weighted steps by id.

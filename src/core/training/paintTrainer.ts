@@ -13,7 +13,10 @@ import type { ExperimentConfig } from '../config';
 import { computeAdvantages } from '../kernels';
 import { STROKE_PARAMS } from '../kernels/rasterStrokes';
 import { PainterPolicy, painterWeightShapes, type PainterSize } from '../models/painterPolicy';
+import { PaintPreferences } from '../learned/paintPreferences';
+import { encodePainting, PAINTING_SIDE } from '../learned/paintings';
 import { paintStepRewards, type PaintBatch } from '../rewards/paint';
+import { contextNeeds } from '../rewards/composite';
 import { Rng } from '../rng';
 import { paintTargetImage } from '../tasks/paint/settings';
 import { defaultContinuousSpace, defaultDiscreteSpace, type StrokeSpace } from '../tasks/paint/strokes';
@@ -65,6 +68,9 @@ export class PaintTrainer implements Trainer {
   private klControl: KlController;
   private pendingChanges: string[] = [];
   updates = 0;
+  /** RLHF: the image reward model, its labelled pairs and the simulated annotator (learned/paintPreferences.ts). */
+  readonly learned: PaintPreferences;
+  learnedRestoreNote: string | null = null;
 
   constructor(config: ExperimentConfig) {
     if (config.task !== 'paint') throw new Error(`PaintTrainer needs task "paint", got "${config.task}"`);
@@ -77,6 +83,7 @@ export class PaintTrainer implements Trainer {
     this.optimizer = tf.train.adam(config.learningRate);
     this.baseline = makeBaseline(config.algorithm);
     this.klControl = new KlController(config.algorithm.klCoef, config.algorithm.klTarget);
+    this.learned = new PaintPreferences(this.config, this.policy, this.space, this.target);
   }
 
   get currentConfig(): ExperimentConfig {
@@ -96,6 +103,7 @@ export class PaintTrainer implements Trainer {
       this.klControl = new KlController(next.algorithm.klCoef, next.algorithm.klTarget);
     }
     this.config = structuredClone(next);
+    this.learned.applyConfig(this.config);
     this.pendingChanges.push(...describeChanges(before, next));
   }
 
@@ -132,22 +140,27 @@ export class PaintTrainer implements Trainer {
       const preview = tf.tidy(() => tf.slice(rollout.canvases, [0, 0, 0, 0], [shown, -1, -1, -1]));
       const logProbSums = tf.tidy(() => tf.sum(rollout.logProbs, 1));
       owned.push(preview, logProbSums);
+      // RLHF: the final canvases at 32×32 and the image reward model's score of each, read back with the rest.
+      const learnedView = this.learned.wants(contextNeeds(cfg.rewards)) ? this.learned.scoreCanvases(rollout.canvases) : null;
+      if (learnedView) owned.push(learnedView.small, learnedView.preference);
 
       // 2. The one readback after the episode: distances and strokes for the reward terms, a few canvases for the page.
-      const [l2, l1, strokes, sums, kl, canvases] = await Promise.all([
+      const [l2, l1, strokes, sums, kl, canvases, small, preference] = await Promise.all([
         rollout.l2.data() as Promise<Float32Array>,
         rollout.l1.data() as Promise<Float32Array>,
         rollout.strokes.data() as Promise<Float32Array>,
         logProbSums.data() as Promise<Float32Array>,
         klSteps ? (klSteps.data() as Promise<Float32Array>) : Promise.resolve(new Float32Array(B * K)),
         preview.data() as Promise<Float32Array>,
+        learnedView?.small.data() as Promise<Float32Array> | undefined,
+        learnedView?.preference.data() as Promise<Float32Array> | undefined,
       ]);
       if (!sums.every(Number.isFinite) || !kl.every(Number.isFinite)) {
         throw new TrainingFault(`Update ${this.updates + 1}: the policy produced NaN or infinite log-probabilities.`, 'Lower the learning rate and reset, or resume from a checkpoint.');
       }
 
       // 3. Per-stroke rewards r_t from the reward terms, and the KL penalty −β (log π_old − log π_prior) on each stroke.
-      const batch: PaintBatch = { size: B, steps: K, l2, l1, strokes };
+      const batch: PaintBatch = { size: B, steps: K, l2, l1, strokes, ...(preference ? { preference } : {}) };
       const rewards = paintStepRewards(cfg.rewards, batch);
       const badTerm = Object.entries(rewards.terms).find(([, s]) => !s.every(Number.isFinite));
       if (badTerm) throw new TrainingFault(`Update ${this.updates + 1}: reward term "${badTerm[0]}" returned NaN or an infinite value.`, "Check that term's parameters.");
@@ -164,6 +177,11 @@ export class PaintTrainer implements Trainer {
       const klPerEpisode = sumRows(kl, B, K);
       this.klControl.observe(mean(klPerEpisode));
       this.updates++;
+      if (small) {
+        const P = PAINTING_SIDE * PAINTING_SIDE * 3;
+        const paintings = Array.from({ length: B }, (_, b) => encodePainting(small.subarray(b * P, (b + 1) * P), PAINTING_SIDE));
+        Object.assign(diagnostics, await this.learned.afterUpdate(paintings, batch, this.updates, preference));
+      }
 
       // 5. Metrics and samples.
       const finalRatio = Float32Array.from({ length: B }, (_, b) => l2[b * (K + 1) + K] / Math.max(l2[b * (K + 1)], 1e-8));
@@ -349,7 +367,12 @@ export class PaintTrainer implements Trainer {
     const shapes = painterWeightShapes(this.policy.size);
     const weights = this.policy.names.map((name) => ({ name, shape: shapes[name], dtype: 'float32' as const, data: values[name] }));
     const optimizer = await exportAdamSlots(this.optimizer);
-    return { updates: this.updates, weights, optimizer, rng: [this.klControl.beta, ...this.baseline.getState()] };
+    const learnedModels = await this.learned.exportModels();
+    return {
+      updates: this.updates, weights, optimizer, rng: [this.klControl.beta, ...this.baseline.getState()],
+      ...(this.learned.preferences.count ? { preferences: this.learned.preferences.all() } : {}),
+      ...(learnedModels.length ? { learnedModels } : {}),
+    };
   }
 
   async importState(state: TrainerState): Promise<void> {
@@ -366,9 +389,12 @@ export class PaintTrainer implements Trainer {
     if (beta !== undefined && Number.isFinite(beta)) this.klControl.beta = beta;
     this.baseline.setState(baselineState);
     this.updates = state.updates;
+    this.learned.loadPreferences(state.preferences ?? []);
+    this.learnedRestoreNote = await this.learned.importModels(state.learnedModels);
   }
 
   dispose(): void {
+    this.learned.dispose();
     this.optimizer.dispose();
     this.policy.dispose();
     this.prior.dispose();
