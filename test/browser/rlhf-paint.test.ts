@@ -3,6 +3,7 @@
 // update's paintings; the image reward model (the painter policy's patch-layer design) is fitted with the Bradley–Terry
 // loss; A2C optimises the learned reward only. The true distance is never a reward: it is measured, not optimised.
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../src/core/backend';
 import { parseConfig } from '../../src/core/config';
 import { PaintTrainer } from '../../src/core/training/paintTrainer';
@@ -58,9 +59,14 @@ describe('RLHF on the painter (WASM, seed 3, circle)', () => {
     t.dispose();
   });
 
-  it('offers pairs of paintings with their images; "uncertain" picks pairs the model separates less than "random" does', async () => {
+  it('offers pairs of paintings with their images; "uncertain" picks pairs the model separates less than "random" does; no tensors leak', async () => {
     const t = trainer({ batchSize: 8, paint: { strokes: 6 } });
-    for (let u = 0; u < 8; u++) await t.update();
+    let tensorsAt3 = -1;
+    for (let u = 1; u <= 8; u++) {
+      await t.update();
+      if (u === 3) tensorsAt3 = tf.memory().numTensors; // the reward model and its Adam slots exist from update 1
+    }
+    expect(tf.memory().numTensors).toBe(tensorsAt3);
     const margins: Record<string, number> = {};
     for (const selection of ['random', 'uncertain'] as const) {
       t.applyLiveConfig({ ...t.currentConfig, learned: { ...t.currentConfig.learned, pairSelection: selection } });

@@ -9,6 +9,7 @@ import type { PainterPolicy } from '../models/painterPolicy';
 import { PAINT_TERMS, sumSteps, type PaintBatch } from '../rewards/paint';
 import type { ContextNeed } from '../rewards/types';
 import { Rng } from '../rng';
+import { paintTargetImage } from '../tasks/paint/settings';
 import type { StrokeSpace } from '../tasks/paint/strokes';
 import { disposeRollout, paintRollout } from '../training/paintRollout';
 import { TrainingFault } from '../training/types';
@@ -176,8 +177,8 @@ export class PaintPreferences implements PreferenceLearner {
 
   private ensureRewardModel(): ImageRewardModel {
     if (!this.rewardModel) {
-      const S = this.config.paint.canvas;
-      const target = toPaintingSide(this.target.dataSync(), S);
+      // The target from the settings, on the CPU (no synchronous readback of the trainer's tensor).
+      const target = toPaintingSide(paintTargetImage(this.config.paint), this.config.paint.canvas);
       this.rewardModel = new ImageRewardModel(target, this.config.model.hidden, this.config.seed ^ 0x0bb7, this.config.learned.rewardModelLearningRate);
     }
     return this.rewardModel;
