@@ -18,6 +18,7 @@ import { ReplayMemory } from './chem/replayMemory';
 import { formatErrors, type ExperimentConfig } from './config';
 import { computeAdvantages } from './kernels';
 import { adamLearningRate, exportAdamSlots, importAdamSlots, setAdamLearningRate } from './training/adamState';
+import { FusedAdam } from './training/fusedAdam';
 import { describeChanges, withRewardWeights } from './training/liveConfig';
 import { SAMPLES_WITH_ADVANTAGES, TrainingFault, type SampleView, type Trainer, type TrainerState, type UpdateMetrics, type UpdateResult } from './training/types';
 import { CharGru, WEIGHT_NAMES, weightShapes } from './models/charGru';
@@ -50,7 +51,7 @@ export { SAMPLES_WITH_ADVANTAGES, TrainingFault, type SampleView, type TrainerSt
 
 export class SequenceTrainer implements Trainer {
   private config: ExperimentConfig;
-  private readonly optimizer: tf.AdamOptimizer;
+  private readonly optimizer: FusedAdam;
   private baseline: Baseline;
   private pendingChanges: string[] = [];
   private klControl: KlController;
@@ -78,7 +79,7 @@ export class SequenceTrainer implements Trainer {
   ) {
     this.config = structuredClone(config);
     this.policy.resetValueHead();
-    this.optimizer = tf.train.adam(config.learningRate);
+    this.optimizer = new FusedAdam(config.learningRate);
     this.baseline = makeBaseline(config.algorithm);
     this.klControl = new KlController(config.algorithm.klCoef, config.algorithm.klTarget);
     this.diversityFilter = makeDiversityFilter(config);
@@ -599,7 +600,7 @@ export class SequenceTrainer implements Trainer {
     const clip = this.config.algorithm.gradClip;
     tf.tidy(() => {
       const scale = clip > 0 ? tf.minimum(1, tf.div(clip, tf.add(norm, 1e-6))) : tf.scalar(1);
-      this.optimizer.applyGradients(Object.entries(grads).map(([name, g]) => ({ name, tensor: tf.mul(g, scale) })));
+      this.optimizer.applyGradients(grads, scale);
     });
     tf.dispose(Object.values(grads));
   }

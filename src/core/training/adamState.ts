@@ -2,31 +2,37 @@
 // slots for checkpoints.
 import * as tf from '@tensorflow/tfjs';
 import type { SerializedTensor } from '../checkpoints/types';
+import { FusedAdam } from './fusedAdam';
 
-/** tfjs's Adam reads its learning rate on every step; setting it keeps the moment estimates (a new optimizer would not). */
-export function setAdamLearningRate(optimizer: tf.AdamOptimizer, lr: number): void {
+/** tfjs's Adam (the learned reward models) or ours (the policies): the same learning-rate field and slot layout. */
+type AnyAdam = tf.AdamOptimizer | FusedAdam;
+
+/** Both Adams read their learning rate on every step; setting it keeps the moment estimates (a new optimizer would not). */
+export function setAdamLearningRate(optimizer: AnyAdam, lr: number): void {
   (optimizer as unknown as { learningRate: number }).learningRate = lr;
 }
 
-export function adamLearningRate(optimizer: tf.AdamOptimizer): number {
+export function adamLearningRate(optimizer: AnyAdam): number {
   return (optimizer as unknown as { learningRate: number }).learningRate;
 }
 
 /** Adam's slots as plain tensors. They are matched to variables by position, so the order is kept in the names ("i:name"). */
-export async function exportAdamSlots(optimizer: tf.AdamOptimizer): Promise<SerializedTensor[]> {
+export async function exportAdamSlots(optimizer: AnyAdam): Promise<SerializedTensor[]> {
   const slots = await optimizer.getWeights();
+  // tfjs's Adam hands out its live moment variables (only "iter" is fresh); ours hands out copies.
+  const fresh = optimizer instanceof FusedAdam;
   return Promise.all(
     slots.map(async ({ name, tensor }, i) => {
       const dtype = tensor.dtype === 'int32' ? ('int32' as const) : ('float32' as const);
       const data = (await tensor.data()) as Float32Array | Int32Array;
-      if (name === 'iter') tensor.dispose(); // a fresh scalar made by getWeights
+      if (fresh || name === 'iter') tensor.dispose();
       return { name: `${i}:${name}`, shape: tensor.shape, dtype, data };
     }),
   );
 }
 
 /** Restores slots saved by exportAdamSlots (nothing to do for a checkpoint saved before the first step). */
-export async function importAdamSlots(optimizer: tf.AdamOptimizer, saved: readonly SerializedTensor[]): Promise<void> {
+export async function importAdamSlots(optimizer: AnyAdam, saved: readonly SerializedTensor[]): Promise<void> {
   if (!saved.length) return;
   const sorted = [...saved].sort((a, b) => parseInt(a.name) - parseInt(b.name));
   await optimizer.setWeights(sorted.map((t) => ({ name: t.name.slice(t.name.indexOf(':') + 1), tensor: tf.tensor(t.data, t.shape, t.dtype) })));

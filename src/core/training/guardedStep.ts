@@ -3,11 +3,12 @@
 // it touches the weights; otherwise the gradient is clipped to a global norm (Pascanu et al. 2013) and Adam steps.
 // The same contract as SequenceTrainer's gradient step, written against a variable list rather than the GRU.
 import * as tf from '@tensorflow/tfjs';
+import type { FusedAdam } from './fusedAdam';
 import { TrainingFault } from './types';
 
 export interface GuardedStepOptions {
   variables: tf.Variable[];
-  optimizer: tf.Optimizer;
+  optimizer: FusedAdam;
   /** Clip to this global norm; 0 = off. */
   gradClip: number;
   /** The update number shown in a refusal message. */
@@ -43,7 +44,7 @@ export async function guardedStep(
   }
   tf.tidy(() => {
     const scale = opts.gradClip > 0 ? tf.minimum(1, tf.div(opts.gradClip, tf.add(norm, 1e-6))) : tf.scalar(1);
-    opts.optimizer.applyGradients(Object.entries(grads).map(([name, g]) => ({ name, tensor: tf.mul(g, scale) })));
+    opts.optimizer.applyGradients(grads, scale);
   });
   tf.dispose([norm, ...Object.values(grads)]);
   return { numbers, display: opts.display ? all.slice(names.length) : null };

@@ -22,6 +22,7 @@ import { paintTargetImage } from '../tasks/paint/settings';
 import { defaultContinuousSpace, defaultDiscreteSpace, type StrokeSpace } from '../tasks/paint/strokes';
 import { guardedStep } from './guardedStep';
 import { adamLearningRate, exportAdamSlots, importAdamSlots, setAdamLearningRate } from './adamState';
+import { FusedAdam } from './fusedAdam';
 import { describeChanges, withRewardWeights } from './liveConfig';
 import { actionLogProbs, actionWidth } from './paintActions';
 import { disposeRollout, paintRollout, type PaintRollout } from './paintRollout';
@@ -63,7 +64,7 @@ export class PaintTrainer implements Trainer {
   /** The frozen initial policy: the painter's "prior" for the KL penalty (there is no pretrained one). */
   private readonly prior: PainterPolicy;
   private readonly target: tf.Tensor3D;
-  private readonly optimizer: tf.AdamOptimizer;
+  private readonly optimizer: FusedAdam;
   private baseline: Baseline;
   private klControl: KlController;
   private pendingChanges: string[] = [];
@@ -80,7 +81,7 @@ export class PaintTrainer implements Trainer {
     this.prior = this.policy.frozenCopy('painter-prior');
     const S = config.paint.canvas;
     this.target = tf.tensor3d(paintTargetImage(config.paint), [S, S, 3]);
-    this.optimizer = tf.train.adam(config.learningRate);
+    this.optimizer = new FusedAdam(config.learningRate);
     this.baseline = makeBaseline(config.algorithm);
     this.klControl = new KlController(config.algorithm.klCoef, config.algorithm.klTarget);
     this.learned = new PaintPreferences(this.config, this.policy, this.space, this.target);
