@@ -4,6 +4,7 @@
 // On other backends the CPU twin (gruRolloutCpu.ts) runs instead, reading the weights with dataSync.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { copyFromPacked } from './packedCopy';
 import gruRolloutWgsl from '../../../shaders/gru_rollout.wgsl?raw';
 import sampleCategoricalWgsl from '../../../shaders/sample_categorical.wgsl?raw';
 import type { GruWeights } from '../models/charGru';
@@ -150,25 +151,6 @@ function rolloutProgram(batch: number, steps: number, workgroupSize: number, uni
   };
 }
 
-// Copies one [B, T] plane of the packed [4, B, T] result into its own tensor, converting to the output dtype.
-function unpackProgram(batch: number, steps: number, plane: number): WebGPUProgram {
-  return {
-    variableNames: ['packed'],
-    outputShape: [batch, steps],
-    shaderKey: `rewardlab_gru_rollout_unpack_${plane}`,
-    dispatchLayout: { x: [0, 1] },
-    dispatch: [Math.ceil((batch * steps) / 64), 1, 1],
-    workgroupSize: [64, 1, 1],
-    size: true,
-    getUserCode: () => `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          setOutputAtIndex(index, packed[${plane} * uniforms.size + index]);
-        }
-      }`,
-  };
-}
-
 interface RolloutAttrs {
   temperature: number;
   seed: number;
@@ -200,7 +182,8 @@ const rolloutKernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
       { type: 'int32', data: [vocab] },
     ],
   );
-  const outputs = [0, 1, 2, 3].map((plane) => gpu.runWebGPUProgram(unpackProgram(B, T, plane), [packed], plane === 0 ? 'int32' : 'float32'));
+  // The packed result is [4, B, T]: tokens, log-probabilities, values, mask.
+  const outputs = [0, 1, 2, 3].map((plane) => copyFromPacked(gpu, packed, plane * B * T, [B, T], plane === 0 ? 'int32' : 'float32'));
   gpu.disposeData(packed.dataId);
   return outputs;
 };

@@ -5,6 +5,7 @@
 // backends keep CharGru's stock per-step path (see CharGru.forwardSequence).
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { copyFromPacked } from './packedCopy';
 import forwardWgsl from '../../../shaders/gru_sequence_forward.wgsl?raw';
 import backwardWgsl from '../../../shaders/gru_sequence_backward.wgsl?raw';
 import { weightGradient } from './gruSequenceWeightGradient';
@@ -78,36 +79,12 @@ function recurrenceProgram(
   };
 }
 
-// Copies `size` floats starting at `offset` of a packed result into a tensor of its own (one output per program).
-function unpackProgram(outputShape: number[]): WebGPUProgram {
-  return {
-    variableNames: ['packed'],
-    outputShape,
-    shaderKey: 'rewardlab_gru_sequence_unpack',
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [Math.ceil(outputShape.reduce((a, b) => a * b, 1) / 64), 1, 1],
-    workgroupSize: [64, 1, 1],
-    size: true,
-    uniforms: 'offset : i32,',
-    getUserCode: () => `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          setOutputAtIndex(index, packed[uniforms.offset + index]);
-        }
-      }`,
-  };
-}
-
 function dims(batch: number, steps: number, hidden: number) {
   return [
     { type: 'int32', data: [batch] },
     { type: 'int32', data: [steps] },
     { type: 'int32', data: [hidden] },
   ];
-}
-
-function unpack(gpu: WebGPUBackend, packed: tf.TensorInfo, offset: number, shape: number[]): tf.TensorInfo {
-  return gpu.runWebGPUProgram(unpackProgram(shape), [packed], 'float32', [{ type: 'int32', data: [offset] }]);
 }
 
 // inputs: projections [B, T, 3H], recurrentKernel [H, 3H], recurrentBias [3H] → hidden [B, T, H], saved [5, B, T, H]
@@ -122,7 +99,7 @@ const forwardKernelFunc: tf.KernelFunc = ({ inputs, backend }) => {
     'float32',
     dims(B, T, H),
   );
-  return [unpack(gpu, saved, 0, [B, T, H]), saved];
+  return [copyFromPacked(gpu, saved, 0, [B, T, H]), saved];
 };
 
 // inputs: gradHidden [B, T, H], saved, recurrentKernel [H, 3H], recurrentTransposed [3H, H]
@@ -138,7 +115,7 @@ const backwardKernelFunc: tf.KernelFunc = ({ inputs, backend }) => {
     dims(B, T, H),
   );
   const x3 = B * T * 3 * H;
-  const outputs = [unpack(gpu, packed, 0, [B, T, 3 * H]), unpack(gpu, packed, x3, [B * T, 3 * H]), unpack(gpu, packed, 2 * x3, [B * T, H])];
+  const outputs = [copyFromPacked(gpu, packed, 0, [B, T, 3 * H]), copyFromPacked(gpu, packed, x3, [B * T, 3 * H]), copyFromPacked(gpu, packed, 2 * x3, [B * T, H])];
   gpu.disposeData(packed.dataId);
   return outputs;
 };

@@ -3,6 +3,7 @@
 // backward passes of the fused sequence model, where tfjs's transposed matmul and axis-0 sum were the slow part.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { copyFromPacked } from './packedCopy';
 import weightGradientWgsl from '../../../shaders/gru_sequence_weight_gradient.wgsl?raw';
 
 export const WEIGHT_GRADIENT_KERNEL = 'RewardLabWeightGradient';
@@ -26,26 +27,6 @@ function weightGradientProgram(inner: number, outer: number): WebGPUProgram {
   };
 }
 
-// Copies `count` floats from `offset` of the packed [K+1, M] result into a tensor of its own.
-function copyProgram(outputShape: number[]): WebGPUProgram {
-  return {
-    variableNames: ['packed'],
-    outputShape,
-    shaderKey: 'rewardlab_weight_gradient_copy',
-    dispatchLayout: { x: outputShape.map((_, i) => i) },
-    dispatch: [Math.ceil(outputShape.reduce((x, y) => x * y, 1) / 64), 1, 1],
-    workgroupSize: [64, 1, 1],
-    size: true,
-    uniforms: 'offset : i32,',
-    getUserCode: () => `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          setOutputAtIndex(index, packed[uniforms.offset + index]);
-        }
-      }`,
-  };
-}
-
 // inputs: a [N, K], g [N, M] → kernel gradient [K, M], bias gradient [M]
 const kernelFunc: tf.KernelFunc = ({ inputs, backend }) => {
   const gpu = backend as WebGPUBackend;
@@ -58,8 +39,8 @@ const kernelFunc: tf.KernelFunc = ({ inputs, backend }) => {
     { type: 'int32', data: [outer] },
     { type: 'int32', data: [tilesOf(inner, outer)] },
   ]);
-  const kernel = gpu.runWebGPUProgram(copyProgram([inner, outer]), [packed], 'float32', [{ type: 'int32', data: [0] }]);
-  const bias = gpu.runWebGPUProgram(copyProgram([outer]), [packed], 'float32', [{ type: 'int32', data: [inner * outer] }]);
+  const kernel = copyFromPacked(gpu, packed, 0, [inner, outer]);
+  const bias = copyFromPacked(gpu, packed, inner * outer, [outer]);
   gpu.disposeData(packed.dataId);
   return [kernel, bias];
 };
