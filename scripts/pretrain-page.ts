@@ -23,6 +23,8 @@ interface PretrainRequest {
   init?: { manifest: unknown; bin: string };
   /** Learning rate at the end of the run: cosine decay from the recipe's rate (over `minutes` if given, else `steps`). */
   finalLearningRate?: number;
+  /** Starting learning rate instead of the task's recipe (a continued run starts lower: Adam's fresh moments make the first steps large). */
+  learningRate?: number;
   /** Hand the weights to Node every this many minutes (window.rewardlabSaveSnapshot), so a stopped run leaves a result. */
   saveEveryMinutes?: number;
 }
@@ -67,7 +69,7 @@ async function run(req: PretrainRequest) {
   const task = sequenceTask(req.task);
   // Words and Free text fetch their corpus (the built-in novel) on demand.
   await task.load?.();
-  const recipe = { ...task.pretrain, steps: req.steps ?? task.pretrain.steps };
+  const recipe = { ...task.pretrain, steps: req.steps ?? task.pretrain.steps, learningRate: req.learningRate ?? task.pretrain.learningRate };
   const size = { vocab: task.tokenizer.vocab.length, embedding: req.embedding, hidden: req.hidden };
   const corpus = trainingCorpus(task, req.data);
   // Hold out every 20th example to report generalisation, not just training loss.

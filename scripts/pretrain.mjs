@@ -1,9 +1,10 @@
 // `npm run pretrain -- <task> [--hidden 128] [--embedding 32] [--steps N] [--minutes M] [--seed 1] [--backend webgpu|wasm]
-//   [--data file.smi] [--init public/priors/molecules-e32-h256] [--final-lr 0.0002] [--save-every 10] [--out dir]`
+//   [--data file.smi] [--init public/priors/molecules-e32-h256] [--lr 0.0005] [--final-lr 0.0002] [--save-every 10] [--out dir]`
 // Trains a task's prior with our own code in headless Chromium on WebGPU and writes it to public/priors/.
 // Molecules need `--data` (one SMILES per line, e.g. ../shared/data/smiles/train.smi): Node reads the file and hands its
 // text to the page; the data itself is never written to the repository.
-// --init continues from a prior's weights (the path of its .json/.bin without the extension); --final-lr decays the
+// --init continues from a prior's weights (the path of its .json/.bin without the extension); --lr sets the starting
+// learning rate (a continued run should start lower than the task's recipe); --final-lr decays the
 // learning rate along a cosine to that value over --minutes (else --steps); --save-every M writes the weights so far to
 // --out every M minutes, so a long run can be stopped at any time and still leave a usable prior.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -24,6 +25,7 @@ const { values, positionals } = parseArgs({
     // webgpu is the product's path; wasm is often faster for this small model on a machine without a GPU.
     backend: { type: 'string', default: 'webgpu' },
     init: { type: 'string' },
+    lr: { type: 'string' },
     'final-lr': { type: 'string' },
     'save-every': { type: 'string' },
   },
@@ -43,6 +45,7 @@ const request = {
   minutes: values.minutes ? Number(values.minutes) : undefined,
   data: values.data ? await readFile(values.data, 'utf8') : undefined,
   init: values.init ? await readInit(values.init) : undefined,
+  learningRate: values.lr ? Number(values.lr) : undefined,
   finalLearningRate: values['final-lr'] ? Number(values['final-lr']) : undefined,
   saveEveryMinutes: values['save-every'] ? Number(values['save-every']) : undefined,
 };

@@ -13,15 +13,17 @@
 // backend.runWebGPUProgram), which is what bounds these figures on a software GPU, with the programs that issue
 // most of them, and (ours only) the time of each sub-phase of one update with a GPU sync between phases.
 import * as tf from '@tensorflow/tfjs';
-import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { compare, gpuIdle, measureInTurns, type BenchResult, type Figure, type Report } from '../harness';
+import { countDispatches, topPrograms, type DispatchCount } from '../dispatches';
 import { computeAdvantages } from '../../src/core/kernels/index';
 import { reinforceLoss } from '../../src/core/algorithms/reinforce';
 import { CharGru, type GruSize } from '../../src/core/models/charGru';
 import { sampleSequences } from '../../src/core/rollout';
 import { shiftRight, tokenEntropy, tokenLogProbs } from '../../src/core/sequences';
 
-const VOCAB = 40;
+const NAMES_VOCAB = 40;
+/** The shipped SMILES prior's size (public/priors/molecules-e32-h256.json): 43 tokens, embedding 32, hidden 256. */
+const SMILES_VOCAB = 43;
 const EMBEDDING = 32;
 const EOS = 0;
 const TEMPERATURE = 1;
@@ -32,6 +34,7 @@ const TARGET_TOKEN = 1;
 
 interface Workload {
   name: string;
+  vocab: number;
   hidden: number;
   batch: number;
   steps: number;
@@ -42,43 +45,13 @@ interface Workload {
 }
 
 const WORKLOADS: Workload[] = [
-  { name: 'gru-h128-b32-t32', hidden: 128, batch: 32, steps: 32, warmup: 1, rolloutRepeats: 9, updateRepeats: 3 },
+  { name: 'gru-h128-b32-t32', vocab: NAMES_VOCAB, hidden: 128, batch: 32, steps: 32, warmup: 1, rolloutRepeats: 9, updateRepeats: 3 },
   // Large: the naive update takes 40-60 s on SwiftShader: two timed rounds keep the suite under 10 minutes.
-  { name: 'gru-h256-b128-t64', hidden: 256, batch: 128, steps: 64, warmup: 0, rolloutRepeats: 3, updateRepeats: 2 },
+  { name: 'gru-h256-b128-t64', vocab: NAMES_VOCAB, hidden: 256, batch: 128, steps: 64, warmup: 0, rolloutRepeats: 3, updateRepeats: 2 },
+  // The molecules task as the app runs it: the SMILES prior's size, its default batch (64) and maximum length (100).
+  { name: 'smiles-prior-h256-b64-t100', vocab: SMILES_VOCAB, hidden: 256, batch: 64, steps: 100, warmup: 0, rolloutRepeats: 3, updateRepeats: 2 },
 ];
 
-
-interface DispatchCount {
-  count: number;
-  /** Programs by kind (tfjs's program class, or the shader key of our own object-literal programs), most first. */
-  byProgram: Record<string, number>;
-}
-
-function programKind(program: { constructor: { name: string }; shaderKey: string }): string {
-  const name = program.constructor.name;
-  return name && name !== 'Object' ? name : program.shaderKey.replace(/_\d.*$/, '');
-}
-
-/** GPU programs dispatched while `run` executes. */
-async function countDispatches(run: () => Promise<void>): Promise<DispatchCount> {
-  const gpu = tf.backend() as WebGPUBackend;
-  const original = gpu.runWebGPUProgram;
-  const counts = new Map<string, number>();
-  let count = 0;
-  gpu.runWebGPUProgram = function (this: WebGPUBackend, ...args: Parameters<WebGPUBackend['runWebGPUProgram']>) {
-    count++;
-    const kind = programKind(args[0] as unknown as { constructor: { name: string }; shaderKey: string });
-    counts.set(kind, (counts.get(kind) ?? 0) + 1);
-    return original.apply(this, args);
-  };
-  try {
-    await run();
-  } finally {
-    gpu.runWebGPUProgram = original;
-  }
-  const byProgram = Object.fromEntries([...counts.entries()].sort((a, b) => b[1] - a[1]));
-  return { count, byProgram };
-}
 
 /** Reward per sample, placed on its last generated step (the same JS for both sides). */
 function rewardsAtEnd(tokens: Int32Array, B: number, T: number): { atEnd: Float32Array; mean: number } {
@@ -139,7 +112,7 @@ function naiveRollout(model: CharGru, B: number, T: number): NaiveRollout {
       const logits = tf.div(tf.add(tf.matMul(h, w.logitsKernel), w.logitsBias), TEMPERATURE) as tf.Tensor2D;
       values.push(tf.reshape(tf.add(tf.matMul(h, w.valueKernel), w.valueBias), [B]) as tf.Tensor1D);
       const token = tf.reshape(tf.multinomial(logits, 1), [B]) as tf.Tensor1D;
-      logProbs.push(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(token, VOCAB)), 1) as tf.Tensor1D);
+      logProbs.push(tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(token, model.size.vocab)), 1) as tf.Tensor1D);
       tokens.push(token);
       masks.push(alive);
       alive = tf.mul(alive, tf.cast(tf.notEqual(token, EOS), 'float32')) as tf.Tensor1D;
@@ -189,7 +162,7 @@ async function naiveUpdate(model: CharGru, optimizer: tf.Optimizer, B: number, T
       for (let t = 0; t < T; t++) {
         h = naiveCell(model, inputs[t], h);
         const logSoftmax = tf.logSoftmax(tf.add(tf.matMul(h, model.weights.logitsKernel), model.weights.logitsBias));
-        const logProb = tf.sum(tf.mul(logSoftmax, tf.oneHot(actions[t], VOCAB)), 1);
+        const logProb = tf.sum(tf.mul(logSoftmax, tf.oneHot(actions[t], model.size.vocab)), 1);
         objective = tf.add(objective, tf.sum(tf.mul(tf.mul(logProb, advSteps[t]), maskSteps[t])));
         entropy = tf.add(entropy, tf.sum(tf.mul(tf.neg(tf.sum(tf.mul(tf.exp(logSoftmax), logSoftmax), 1)), maskSteps[t])));
       }
@@ -243,14 +216,6 @@ async function profileOurs(model: CharGru, optimizer: tf.Optimizer, B: number, T
 
 // ---------------------------------------------------------------- figures
 
-/** The programs issuing most dispatches, for the JSON (the rest summed as "other"). */
-function topPrograms(byProgram: Record<string, number>, keep = 8): Record<string, number> {
-  const entries = Object.entries(byProgram);
-  const top = Object.fromEntries(entries.slice(0, keep));
-  const rest = entries.slice(keep).reduce((sum, [, n]) => sum + n, 0);
-  return rest > 0 ? { ...top, other: rest } : top;
-}
-
 function withThroughput(result: BenchResult, tokens: number, dispatches: { ours: DispatchCount; naive: DispatchCount }, profile?: Record<string, number>) {
   const rate = (f: Figure) => tokens / (f.median_ms / 1000);
   return {
@@ -264,7 +229,7 @@ function withThroughput(result: BenchResult, tokens: number, dispatches: { ours:
 }
 
 async function workloadFigures(report: Report, w: Workload): Promise<void> {
-  const size: GruSize = { vocab: VOCAB, embedding: EMBEDDING, hidden: w.hidden };
+  const size: GruSize = { vocab: w.vocab, embedding: EMBEDDING, hidden: w.hidden };
   const { batch: B, steps: T } = w;
   const tokens = B * T;
   const oursModel = CharGru.init(size, 1, true, 'bench-ours');
