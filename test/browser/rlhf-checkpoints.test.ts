@@ -199,7 +199,7 @@ describe('labels in the trainer state (WASM)', () => {
     // Without the learned section (an older checkpoint, or a damaged one), the labels are refitted and the note says so.
     const old = trainer(rewards);
     await old.importState({ updates: cp.update, weights: cp.weights, optimizer: cp.optimizer, rng: cp.rng, preferences: cp.preferences });
-    expect(old.learnedRestoreNote).toMatch(/reward model was refitted from the 5 saved labels.*discriminator starts afresh/);
+    expect(old.learnedRestoreNote).toMatch(/reward model is refitted from the 5 saved labels.*discriminator starts afresh/);
     expect(await old.learned.rewardModelScores(fixed)).not.toEqual(before.r);
     // A section that does not fit the model is refused as a whole: nothing half-restored.
     const bad = cp.learnedModels!.map((x) => (x.name === 'rewardModel/w/valueBias' ? { ...x, shape: [2], data: new Float32Array(2) } : x));

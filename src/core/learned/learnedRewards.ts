@@ -220,7 +220,7 @@ export class LearnedRewards implements PreferenceLearner {
         ? await restoreLearnedModel('rewardModel', this.ensureRewardModel().model.weights, this.ensureRewardModel().optimizer, tensors)
         : 'this checkpoint has none';
       if (why === null) this.pendingSteps = 0;
-      else notes.push(`the reward model was refitted from the ${this.preferences.count} saved labels (its saved weights could not be used: ${why})`);
+      else notes.push(`the reward model is refitted from the ${this.preferences.count} saved labels (its saved weights could not be used: ${why})`);
     }
     if (hasLearnedModel('discriminator', tensors)) {
       const why = await restoreLearnedModel('discriminator', this.ensureDiscriminator().model.weights, this.ensureDiscriminator().optimizer, tensors);

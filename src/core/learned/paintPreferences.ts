@@ -159,7 +159,7 @@ export class PaintPreferences implements PreferenceLearner {
       this.pendingSteps = 0;
       return null;
     }
-    return `the reward model was refitted from the ${this.preferences.count} saved labels (its saved weights could not be used: ${why})`;
+    return `the reward model is refitted from the ${this.preferences.count} saved labels (its saved weights could not be used: ${why})`;
   }
 
   private async fit(update: number, steps: number): Promise<FitReport> {
