@@ -418,7 +418,9 @@ export class TrainingSession {
       // A person's labels outlive the policy: a reset (or a new seed or model size) on the same task keeps them, and the
       // new run's reward model is refitted on them. A resumed checkpoint brings its own.
       const previous = this.trainer;
-      const keptLabels = !runId && previous?.currentConfig.task === config.task ? (previous.learned?.preferences.all() ?? []) : [];
+      // Paintings were judged against a target: the painter keeps them only while its painter settings stay the same.
+      const sameTask = previous?.currentConfig.task === config.task && (config.task !== 'paint' || JSON.stringify(previous.currentConfig.paint) === JSON.stringify(config.paint));
+      const keptLabels = !runId && sameTask ? (previous?.learned?.preferences.all() ?? []) : [];
       await this.exclusive(async () => {
         this.trainer?.dispose();
         this.trainer = null;
@@ -430,7 +432,9 @@ export class TrainingSession {
       if (config.task === 'paint') {
         // No pretrained prior to load: the painter starts from its seeded initial policy, which is also its KL reference.
         this.task = null;
-        this.trainer = new PaintTrainer(config);
+        const painter = new PaintTrainer(config);
+        if (keptLabels.length) painter.learned.loadPreferences(keptLabels);
+        this.trainer = painter;
         this.setState('ready', 'Ready: the painter starts from random weights (its initial policy is the prior)');
         return;
       }

@@ -1,6 +1,7 @@
 // Resuming an RLHF run through the Worker's session (the painter, WASM): its learned reward right after resume is the
 // one before the save; a checkpoint whose learned-models section was damaged in storage still resumes at its update,
-// the status line says the reward model is refitted from the saved labels, and training goes on.
+// the status line says the reward model is refitted from the saved labels, and training goes on. A Reset keeps the
+// labels; another target drops them (they judged paintings against the old one).
 import { createStore, get, keys, set } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { openCheckpointStorage, type CheckpointStorage, type SerializedTensor } from '../../src/core/checkpoints';
@@ -61,7 +62,14 @@ describe('resuming an RLHF painter run', () => {
     );
     await damaged.session.step(1);
     expect(damaged.session.currentTrainer!.updates).toBe(4);
-    expect(learnedOf(damaged.session).summary().labels).toBeGreaterThan(12);
+    const labels = learnedOf(damaged.session).summary().labels;
+    expect(labels).toBeGreaterThan(12);
+    // A Reset keeps the labels (the new run's reward model is refitted on them); a new target drops them.
+    await damaged.session.reset();
+    expect(damaged.session.currentTrainer!.updates).toBe(0);
+    expect(learnedOf(damaged.session).summary().labels).toBe(labels);
+    expect((await damaged.session.configure({ ...CONFIG, paint: { ...CONFIG.paint, target: 'stripes' } })).ok).toBe(true);
+    expect(learnedOf(damaged.session).summary().labels).toBe(0);
     damaged.session.dispose();
   });
 });
