@@ -19,6 +19,7 @@ import { formatErrors, type ExperimentConfig } from './config';
 import { computeAdvantages } from './kernels';
 import { adamLearningRate, exportAdamSlots, importAdamSlots, setAdamLearningRate } from './training/adamState';
 import { FusedAdam } from './training/fusedAdam';
+import { globalNorm } from './training/globalNorm';
 import { describeChanges, withRewardWeights } from './training/liveConfig';
 import { SAMPLES_WITH_ADVANTAGES, TrainingFault, type SampleView, type Trainer, type TrainerState, type UpdateMetrics, type UpdateResult } from './training/types';
 import { CharGru, WEIGHT_NAMES, weightShapes } from './models/charGru';
@@ -570,7 +571,7 @@ export class SequenceTrainer implements Trainer {
       for (const [k, t] of Object.entries(out.report)) report[k] = tf.keep(t);
       return out.loss;
     }, this.policy.variables().filter((v) => v.trainable));
-    const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+    const norm = globalNorm(grads);
     const names = ['loss', 'gradNorm', ...Object.keys(report)];
     // Display data (per-token advantages) rides in the same readback as the scalars.
     const packed = tf.tidy(() => tf.concat([tf.stack([loss, norm, ...Object.values(report)]), ...(display ? [tf.reshape(display, [-1])] : [])]));

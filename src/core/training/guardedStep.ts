@@ -4,6 +4,7 @@
 // The same contract as SequenceTrainer's gradient step, written against a variable list rather than the GRU.
 import * as tf from '@tensorflow/tfjs';
 import type { FusedAdam } from './fusedAdam';
+import { globalNorm } from './globalNorm';
 import { TrainingFault } from './types';
 
 export interface GuardedStepOptions {
@@ -27,7 +28,7 @@ export async function guardedStep(
     for (const [k, t] of Object.entries(out.report)) report[k] = tf.keep(t);
     return out.loss;
   }, opts.variables);
-  const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+  const norm = globalNorm(grads);
   const names = ['loss', 'gradNorm', ...Object.keys(report)];
   const packed = tf.tidy(() => tf.concat([tf.stack([loss, norm, ...Object.values(report)]), ...(opts.display ? [tf.reshape(opts.display, [-1])] : [])]));
   const all = (await packed.data()) as Float32Array;
