@@ -10,6 +10,8 @@ import { fetchPrior, priorStem } from './priors';
 import { rewardProblems } from './rewards/registry';
 import { trainPriorOnUpload, type UploadMode, type UploadOutcome } from './tasks/uploadedPrior';
 import { ownTextTask, type CorpusTask } from './tasks/corpusTasks';
+import { shippedNoveltySet } from './tasks/moleculeView';
+import { uploadedMolecules, type UploadedMolecules } from './tasks/uploadedMolecules';
 import type { CorpusPreview } from './tasks/textData';
 import type { PreferenceLearner } from './learned/learner';
 import type { ConfigureResult, EventListener, InitOptions, PairAnswer, PairView, PreferenceResult, PreferenceSummary, RunState, StorageResult, UpdateMetrics, WorkerEvent } from './protocol';
@@ -59,6 +61,8 @@ export class TrainingSession {
   private storageHandle: CheckpointStorage | null = null;
   /** Free text on the user's own text (pasted or uploaded in this tab; links never carry it). */
   private ownText: CorpusTask | null = null;
+  /** Molecules the user trained a prior on in this tab: the task's corpus and novelty reference from then on. */
+  private ownMolecules: UploadedMolecules | null = null;
   /** The sequence task the current run was built with (Words and Free text carry their loaded corpus). */
   private task: SequenceTask | null = null;
   backend: BackendInfo | null = null;
@@ -157,7 +161,9 @@ export class TrainingSession {
    * a new run from it; the current run is paused and autosaved first. The prior is kept for this session.
    */
   async trainPriorOnUpload(file: Blob, fileName: string, mode: UploadMode): Promise<UploadOutcome> {
-    await this.ready();
+    // No run yet is fine here: a model size with no shipped prior cannot be built until the upload gives it one.
+    await this.ready().catch(() => undefined);
+    if (!this.config) return { ok: false, message: 'The settings could not be applied; nothing was changed.' };
     await this.pause();
     const config = this.config!;
     const task = this.task ?? sequenceTask(config.task);
@@ -167,7 +173,7 @@ export class TrainingSession {
     }
     const work = (async (): Promise<UploadOutcome> => {
       try {
-        const { outcome, values, text } = await trainPriorOnUpload(file, fileName, mode, {
+        const { outcome, values, text, molecules } = await trainPriorOnUpload(file, fileName, mode, {
           task,
           size,
           seed: config.seed,
@@ -182,7 +188,8 @@ export class TrainingSession {
           return outcome;
         }
         if (text) this.ownText = ownTextTask(text.examples, text.preview);
-        this.priors.set(priorKey(text ? this.ownText! : task, size), values);
+        if (molecules) this.ownMolecules = uploadedMolecules(molecules.examples, molecules.canonical, mode, mode === 'finetune' ? await shippedNoveltySet() : null);
+        this.priors.set(priorKey(text ? this.ownText! : molecules ? this.ownMolecules!.task : task, size), values);
         await this.rebuild();
         return outcome;
       } catch (err) {
@@ -445,6 +452,7 @@ export class TrainingSession {
       const prior = CharGru.fromValues(size, priorValues, false, 'prior');
       const policy = CharGru.fromValues(size, priorValues, true, 'policy');
       const trainer = new SequenceTrainer(config, task, policy, prior);
+      if (config.task === 'molecules' && this.ownMolecules) trainer.setNoveltySet(this.ownMolecules.novelty);
       if (keptLabels.length) trainer.learned.loadPreferences(keptLabels);
       this.trainer = trainer;
       const waiting = config.task === 'text' && config.text.source === 'own' && !this.ownText;
@@ -460,6 +468,7 @@ export class TrainingSession {
   /** The task of a config, its corpus loaded: Free text on the user's own text when there is one, else the built-in one. */
   private async taskFor(config: ExperimentConfig): Promise<SequenceTask> {
     if (config.task === 'text' && config.text.source === 'own' && this.ownText) return this.ownText;
+    if (config.task === 'molecules' && this.ownMolecules) return this.ownMolecules.task;
     const task = sequenceTask(config.task);
     if (task.load) {
       this.setState('loading-prior', `Loading the ${task.label} corpus`);

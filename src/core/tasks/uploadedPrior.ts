@@ -52,7 +52,13 @@ export async function trainPriorOnUpload(
   fileName: string,
   mode: UploadMode,
   host: UploadHost,
-): Promise<{ outcome: UploadOutcome; values?: Record<string, Float32Array>; text?: { examples: string[]; preview: CorpusPreview } }> {
+): Promise<{
+  outcome: UploadOutcome;
+  values?: Record<string, Float32Array>;
+  text?: { examples: string[]; preview: CorpusPreview };
+  /** The molecules used, as read and in RDKit's canonical form (for the novelty metric). */
+  molecules?: { examples: string[]; canonical: string[] };
+}> {
   const refuse = (message: string) => ({ outcome: { ok: false as const, message } });
   if (host.task.id !== 'molecules' && host.task.id !== 'text') return refuse('Uploading data needs the Molecules task or the Free text task; choose one first.');
   const recipe = host.task.pretrain;
@@ -82,6 +88,7 @@ export async function trainPriorOnUpload(
       values,
       outcome: { ok: true, summary: parsed.summary, molecules: host.task.id === 'molecules' ? examples : 0, junkLines: parsed.junk, steps, loss, examples },
       ...(parsed.preview ? { text: { examples: parsed.examples, preview: parsed.preview } } : {}),
+      ...(parsed.canonical ? { molecules: { examples: parsed.examples, canonical: parsed.canonical } } : {}),
     };
   } finally {
     model.dispose();
@@ -94,6 +101,7 @@ interface ReadData {
   /** Junk lines (molecules) or non-printable characters (text). */
   junk: number;
   preview?: CorpusPreview;
+  canonical?: string[];
 }
 
 async function readMolecules(file: Blob, fileName: string, task: SequenceTask): Promise<ReadData | { refusal: string }> {
@@ -107,7 +115,9 @@ async function readMolecules(file: Blob, fileName: string, task: SequenceTask): 
       vocabulary: new Set(task.tokenizer.vocab),
       isValid: (s) => chem.isValid(s),
     });
-    return { examples: parsed.smiles, summary: parsed.summary, junk: parsed.junkCount };
+    // Every line kept is valid, so each has a canonical form (RDKit caches it from the validity check).
+    const canonical = parsed.smiles.map((s) => chem.canonical(s) ?? s);
+    return { examples: parsed.smiles, summary: parsed.summary, junk: parsed.junkCount, canonical };
   } catch (err) {
     if (err instanceof UploadError) return { refusal: err.message };
     throw err;
