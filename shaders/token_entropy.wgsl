@@ -1,6 +1,7 @@
 // The entropy H = −Σ p log p of each row's softmax(logits / T), and its gradient, one invocation per row (R = B·T
 // rows of V logits). The CPU twin is tokenEntropyCpu in src/core/kernels/tokenStatsCpu.ts; the wrapper (with
 // tf.customGrad) is src/core/kernels/tokenStats.ts.
+// rowLogNormaliser comes from row_log_normaliser.wgsl, prepended by the wrapper.
 // Inputs (flat): `logits` [R·V], `upstream` [R] (dL/dH; unused in the forward mode).
 // Uniforms: rows R, vocab V, invTemperature 1/T, mode.
 //   mode 0 FORWARD   result[r] = H_r                                                               -> [R]
@@ -16,15 +17,7 @@ fn main(index : i32) {
   }
   let V = uniforms.vocab;
   let base = r * V;
-  var zMax = -3.402823e38;
-  for (var i = 0; i < V; i++) {
-    zMax = max(zMax, logits[base + i] * uniforms.invTemperature);
-  }
-  var sum = 0.0;
-  for (var i = 0; i < V; i++) {
-    sum += exp(logits[base + i] * uniforms.invTemperature - zMax);
-  }
-  let logZ = zMax + log(sum);
+  let logZ = rowLogNormaliser(base, V, uniforms.invTemperature);
   var entropy = 0.0;
   for (var i = 0; i < V; i++) {
     let logP = logits[base + i] * uniforms.invTemperature - logZ;

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import logProbWgsl from '../../../shaders/token_log_prob.wgsl?raw';
 import entropyWgsl from '../../../shaders/token_entropy.wgsl?raw';
+import rowLogNormaliserWgsl from '../../../shaders/row_log_normaliser.wgsl?raw';
 
 const LOG_PROB_KERNEL = 'RewardLabTokenLogProb';
 const ENTROPY_KERNEL = 'RewardLabTokenEntropy';
@@ -32,7 +33,7 @@ function program(which: 'log_prob' | 'entropy', rows: number, outputSize: number
     dispatch: [Math.ceil(rows / WORKGROUP_SIZE), 1, 1],
     workgroupSize: [WORKGROUP_SIZE, 1, 1],
     uniforms: 'rows : i32, vocab : i32, invTemperature : f32, mode : i32,',
-    getUserCode: () => (which === 'log_prob' ? logProbWgsl : entropyWgsl),
+    getUserCode: () => `${rowLogNormaliserWgsl}\n${which === 'log_prob' ? logProbWgsl : entropyWgsl}`,
   };
 }
 
