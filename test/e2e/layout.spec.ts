@@ -49,14 +49,26 @@ for (const viewport of [
 
 // The other tasks at both sizes in one page each (WASM: a molecule or painter update takes tens of seconds on
 // SwiftShader's WebGPU). Names are covered above.
+// Free text is shown with its own-text form open (paste box, file input), the most crowded form of the Task panel.
+// Each waits for the status line of its own run: the names run's buttons stay enabled for a moment after the switch,
+// and a Step clicked then lands on the names run, which the rebuild then replaces.
 for (const task of [
-  { id: 'molecules', label: 'Molecules (SMILES)' },
-  { id: 'paint', label: 'Paint (strokes)' },
+  { id: 'molecules', label: 'Molecules (SMILES)', ready: 'Molecules prior loaded' },
+  { id: 'paint', label: 'Paint (strokes)', ready: 'the painter starts from random weights' },
+  { id: 'words', label: 'Words', ready: 'Words prior loaded' },
+  { id: 'text', label: 'Free text', ready: 'Free text prior loaded', source: 'Your own text (paste or upload)', sourceReady: 'no text of your own yet' },
 ]) {
   test(`layout of the ${task.id} task at 1280×800 and 390×844`, async ({ page }) => {
     await openReady(page, '/?backend=wasm');
     await page.locator('#field-task').selectOption({ label: task.label });
+    await expect(page.getByTestId('status-message')).toContainText(task.ready, { timeout: READY_TIMEOUT_MS });
     await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled({ timeout: READY_TIMEOUT_MS });
+    if (task.source) {
+      await page.locator('#field-text-source').selectOption({ label: task.source });
+      await expect(page.getByTestId('status-message')).toContainText(task.sourceReady, { timeout: READY_TIMEOUT_MS });
+      await expect(page.getByTestId('own-text')).toBeVisible();
+      await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled({ timeout: READY_TIMEOUT_MS });
+    }
     await page.getByRole('button', { name: 'Step', exact: true }).click();
     await expect(page.getByTestId('metric-step')).toHaveText('1', { timeout: READY_TIMEOUT_MS });
     await waitIdle(page);
