@@ -147,6 +147,8 @@ const SOURCES: readonly PresetSource[] = [
     config: {
       task: 'paint',
       rewards: [{ id: 'paint_preference', weight: 1 }],
+      // A KL penalty to the initial painter keeps it exploring: a painter that collapses to one painting gets no new labels.
+      algorithm: { klCoef: 0.02 },
       learned: { rewardModelSteps: 4, annotator: { term: 'l2_gain', noise: 'flip', flip: 0, pairsPerUpdate: 8 } },
     },
   },

@@ -1,7 +1,15 @@
 // RLHF for the painter on a fixed seed (WASM backend, like learning-paint.test.ts): a noise-free simulated annotator
 // that prefers the painting with the lower final L2 distance to the circle (the l2_gain rule) labels 8 pairs of each
 // update's paintings; the image reward model (the painter policy's patch-layer design) is fitted with the Bradley–Terry
-// loss; A2C optimises the learned reward only. The true distance is never a reward: it is measured, not optimised.
+// loss; A2C optimises the learned reward only, with a KL penalty β = 0.02 per stroke to the initial policy. The true
+// distance is never a reward: it is measured, not optimised.
+//
+// Measured here (`npx vitest run --project browser test/browser/rlhf-paint.test.ts`; seed 3, batch 16, 20 strokes):
+//   β = 0.02 (the preset) ......... held-out accuracy 0.91 on 123 pairs after 618 labels; true ratio 1.79 → 0.55
+//   β = 0, entropy bonus 0.05 ..... 0.92 on 126 after 632; 1.82 → 0.60
+//   β = 0 (the painter's default) . the policy went blank for ~20 updates (every painting identical, so no new labels:
+//                                   152 by update 40), then recovered to 0.51 with 464 labels
+// (true ratio: mean final L2 distance as a share of the blank canvas's, first 10 updates → updates 71–80.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../src/core/backend';
@@ -18,6 +26,7 @@ function trainer(config: object = {}) {
     task: 'paint',
     seed: 3,
     rewards: [{ id: 'paint_preference', weight: 1 }],
+    algorithm: { klCoef: 0.02 },
     learned: { rewardModelSteps: 4, annotator: { term: 'l2_gain', noise: 'flip', flip: 0, pairsPerUpdate: 8 } },
     ...config,
   });
@@ -52,7 +61,7 @@ describe('RLHF on the painter (WASM, seed 3, circle)', () => {
     // The true distance (as a share of the blank canvas's) falls: from a random painter's ~2 to below the blank canvas.
     const [first, final] = [mean(ratios.slice(0, 10)), mean(ratios.slice(-10))];
     expect(first).toBeGreaterThan(1.5);
-    expect(final).toBeLessThan(1);
+    expect(final).toBeLessThan(0.8);
     expect(final).toBeLessThan(first / 2);
     // The annotator's rule is recorded beside the proxy (the Goodhart view).
     expect(Number.isFinite(last!.metrics.diagnostics!.trueReward)).toBe(true);

@@ -136,6 +136,17 @@ describe('labelled pairs', () => {
     const all = choosePairs(texts, 8, 'random', new Rng(1)).map(([i, j]) => Math.abs(scores[i] - scores[j]));
     expect(Math.max(...margins)).toBeLessThanOrEqual([...all].sort((x, y) => x - y)[1] + 1e-12);
   });
+
+  it('never offers the same pair twice, even when later rounds of shuffling draw it again', () => {
+    // Three distinct samples make three pairs; asking for more takes several rounds, and each pair comes once.
+    const texts = ['a', 'b', 'c', 'a', 'b', 'c'];
+    for (const selection of ['random', 'uncertain'] as const) {
+      const pairs = choosePairs(texts, 12, selection, new Rng(2), [0, 1, 2, 0, 1, 2]);
+      const keys = pairs.map(([i, j]) => (i < j ? `${i}-${j}` : `${j}-${i}`));
+      expect(new Set(keys).size).toBe(keys.length);
+      expect(keys.length).toBeGreaterThan(3);
+    }
+  });
 });
 
 describe('learned-reward config', () => {

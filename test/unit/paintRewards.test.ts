@@ -66,10 +66,11 @@ describe('painter reward terms', () => {
     }
   });
 
-  it("paint_preference: the image reward model's score of the finished painting, on the last stroke only", () => {
-    const scored = { ...batch, preference: Float32Array.of(0.7, -1.5) };
-    close(paintPreference.stepRewards(scored, {}), [0, 0.7, 0, -1.5]);
-    close(paintPreference.score(scored, {}, {}) as Float32Array, [0.7, -1.5]);
+  it("paint_preference: each stroke earns its change in the image reward model's score; an episode sums to r(finished) − r(blank)", () => {
+    // Scores of the canvas before the first stroke, after stroke 1 and after stroke 2, for each of the two episodes.
+    const scored = { ...batch, preference: Float32Array.of(0.5, 0.25, 0.7, 0.5, -1, -1.5) };
+    close(paintPreference.stepRewards(scored, {}), [-0.25, 0.45, -1.5, -0.5]);
+    close(paintPreference.score(scored, {}, {}) as Float32Array, [0.2, -2]);
     expect(paintPreference.use).toBe('preferences');
     expect(() => paintPreference.stepRewards(batch, {})).toThrow(/needs the image reward model's scores/);
   });

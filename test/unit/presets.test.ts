@@ -40,6 +40,7 @@ describe('presets gallery', () => {
     expect(p.config.task).toBe('paint');
     expect(p.config.learned.annotator).toMatchObject({ term: 'l2_gain', noise: 'flip', flip: 0, pairsPerUpdate: 8 });
     expect(rewardTerm(p.config.learned.annotator.term)?.use).toBe('objective');
+    expect(p.config.algorithm.klCoef).toBe(0.02);
   });
 
   it('labels each preset with the survey use of its main reward', () => {

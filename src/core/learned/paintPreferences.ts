@@ -59,16 +59,27 @@ export class PaintPreferences implements PreferenceLearner {
   }
 
   /**
-   * The final canvases at 32×32 [B, 32, 32, 3] (to be read back and stored as paintings) and r(x) [B] of them, 0 before
-   * any label. Both stay on the device until the trainer's one readback.
+   * The final canvases at 32×32 [B, 32, 32, 3] (to be read back and stored as paintings), and r of every canvas of the
+   * episodes [B, K + 1]: before each stroke (the rollout's step-major states [K·B, S, S, 3]) and the finished one; 0
+   * before any label. Both stay on the device until the trainer's one readback.
    */
-  scoreCanvases(canvases: tf.Tensor4D): { small: tf.Tensor4D; preference: tf.Tensor1D } {
-    const small = atPaintingSide(canvases);
-    const preference = this.preferences.count > 0 ? this.ensureRewardModel().score(small) : tf.zeros([canvases.shape[0]]) as tf.Tensor1D;
+  scoreCanvases(states: tf.Tensor4D, finals: tf.Tensor4D): { small: tf.Tensor4D; preference: tf.Tensor2D } {
+    const B = finals.shape[0];
+    const K = states.shape[0] / B;
+    const small = atPaintingSide(finals);
+    const preference = tf.tidy(() => {
+      if (this.preferences.count === 0) return tf.zeros([B, K + 1]) as tf.Tensor2D;
+      const model = this.ensureRewardModel();
+      const before = tf.reshape(model.score(atPaintingSide(states)), [K, B]);
+      return tf.transpose(tf.concat([before, tf.reshape(model.score(small), [1, B])])) as tf.Tensor2D;
+    });
     return { small, preference };
   }
 
-  /** After the policy's step: the simulated annotator labels pairs of this batch's paintings, and the reward model fits. */
+  /**
+   * After the policy's step: the simulated annotator labels pairs of this batch's paintings, and the reward model fits.
+   * `proxy` is r of each finished painting [B] (the uncertain pairs and the Goodhart plot read it).
+   */
   async afterUpdate(paintings: string[], batch: PaintBatch, update: number, proxy?: Float32Array): Promise<Record<string, number>> {
     const learned = this.config.learned;
     const out: Record<string, number> = {};

@@ -96,13 +96,19 @@ export type PairSelection = 'random' | 'uncertain';
  */
 export function choosePairs(texts: readonly string[], n: number, selection: PairSelection, rng: Rng, scores?: ArrayLike<number>): [number, number][] {
   const candidates: [number, number][] = [];
+  const seen = new Set<string>();
   const wanted = selection === 'uncertain' && scores ? 4 * n : n;
-  // A few shuffled pairings give plenty of distinct candidates; identical texts make no comparison.
+  // A few shuffled pairings give plenty of distinct candidates; identical texts make no comparison, and a pair drawn
+  // again in a later round is not a new one.
   for (let round = 0; round < 8 && candidates.length < wanted; round++) {
     const order = rng.shuffle(Array.from({ length: texts.length }, (_, i) => i));
     for (let k = 0; k + 1 < order.length && candidates.length < wanted; k += 2) {
       const [i, j] = [order[k], order[k + 1]];
-      if (texts[i] !== texts[j]) candidates.push([i, j]);
+      const key = i < j ? `${i}-${j}` : `${j}-${i}`;
+      if (texts[i] !== texts[j] && !seen.has(key)) {
+        seen.add(key);
+        candidates.push([i, j]);
+      }
     }
   }
   if (selection !== 'uncertain' || !scores) return candidates.slice(0, n);

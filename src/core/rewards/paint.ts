@@ -16,7 +16,10 @@ export interface PaintBatch {
   l1: Float32Array;
   /** Every step's stroke parameters, [B, K, STROKE_PARAMS] (layout in kernels/rasterStrokesCpu.ts). */
   strokes: Float32Array;
-  /** The image reward model's r(x) of each final canvas [B], when a learned preference is in play (learned/paintPreferences.ts). */
+  /**
+   * The image reward model's r of the canvas before the first stroke and after each one, [B, K + 1], when a learned
+   * preference is in play (learned/paintPreferences.ts).
+   */
   preference?: Float32Array;
 }
 
@@ -133,12 +136,17 @@ export const paletteConstraint = perStepTerm({
   },
 });
 
-/** RLHF for the painter: the learned score of the finished painting, given on the last stroke (0 on the others). */
+/**
+ * RLHF for the painter: the learned score r of the painting, given stroke by stroke as its change, r_t = r(c_t) − r(c_{t−1})
+ * (c_t the canvas after stroke t). The episode sums to r(finished) − r(blank), and r(blank) is the same for every
+ * episode, so episodes rank as their finished paintings do; the per-stroke form is the L2 gain's own (potential-based
+ * shaping, Ng et al. 1999), and gives each stroke its credit.
+ */
 export const paintPreference = perStepTerm({
   id: 'paint_preference',
   task: 'paint',
   label: 'Learned preference r(x)',
-  description: 'RLHF: an image reward model fitted to labelled pairs of paintings (yours or the simulated annotator\'s) scores the final canvas; 0 until the first labels.',
+  description: 'RLHF: an image reward model fitted to labelled pairs of paintings (yours or the simulated annotator\'s) scores the canvas; each stroke earns its change in score; 0 until the first labels.',
   use: 'preferences',
   params: [],
   defaultWeight: 1,
@@ -146,9 +154,9 @@ export const paintPreference = perStepTerm({
   stepRewards: (batch) => {
     checkBatch(batch);
     const { size: B, steps: K, preference } = batch;
-    if (!preference || preference.length < B) throw new Error("paint_preference needs the image reward model's scores, which the trainer did not provide");
+    if (!preference || preference.length !== B * (K + 1)) throw new Error("paint_preference needs the image reward model's scores [B, K + 1], which the trainer did not provide");
     const out = new Float32Array(B * K);
-    for (let b = 0; b < B; b++) out[b * K + K - 1] = preference[b];
+    for (let b = 0; b < B; b++) for (let t = 0; t < K; t++) out[b * K + t] = preference[b * (K + 1) + t + 1] - preference[b * (K + 1) + t];
     return out;
   },
 });

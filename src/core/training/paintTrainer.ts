@@ -142,7 +142,7 @@ export class PaintTrainer implements Trainer {
       const logProbSums = tf.tidy(() => tf.sum(rollout.logProbs, 1));
       owned.push(preview, logProbSums);
       // RLHF: the final canvases at 32×32 and the image reward model's score of each, read back with the rest.
-      const learnedView = this.learned.wants(contextNeeds(cfg.rewards)) ? this.learned.scoreCanvases(rollout.canvases) : null;
+      const learnedView = this.learned.wants(contextNeeds(cfg.rewards)) ? this.learned.scoreCanvases(rollout.states, rollout.canvases) : null;
       if (learnedView) owned.push(learnedView.small, learnedView.preference);
 
       // 2. The one readback after the episode: distances and strokes for the reward terms, a few canvases for the page.
@@ -181,7 +181,8 @@ export class PaintTrainer implements Trainer {
       if (small) {
         const P = PAINTING_SIDE * PAINTING_SIDE * 3;
         const paintings = Array.from({ length: B }, (_, b) => encodePainting(small.subarray(b * P, (b + 1) * P), PAINTING_SIDE));
-        Object.assign(diagnostics, await this.learned.afterUpdate(paintings, batch, this.updates, preference));
+        const finished = preference ? Float32Array.from({ length: B }, (_, b) => preference[b * (K + 1) + K]) : undefined;
+        Object.assign(diagnostics, await this.learned.afterUpdate(paintings, batch, this.updates, finished));
       }
 
       // 5. Metrics and samples.
