@@ -5,7 +5,7 @@
 //   update   ours:  fused rollout → one readback of the tokens → reward in JS → GAE kernel (normalised returns)
 //                   → teacher-forced forwardSequence (input projections batched over the sequence; on WebGPU the
 //                   recurrence and its backward pass are the fused kernels of src/core/kernels/gruSequence.ts)
-//                   → reinforceLoss → Adam
+//                   → reinforceLoss (per-token log-probs and entropies by our kernels) → Adam (our fused kernel)
 //            naive: the naive rollout → readback → reward in JS → returns and baseline in a JS loop → upload
 //                   → a taped re-run of the per-step loop for the loss → Adam
 // Both wait for the GPU to finish (no extra readback). Tokens per second count all B·T positions on both sides.
@@ -19,6 +19,7 @@ import { computeAdvantages } from '../../src/core/kernels/index';
 import { reinforceLoss } from '../../src/core/algorithms/reinforce';
 import { CharGru, type GruSize } from '../../src/core/models/charGru';
 import { sampleSequences } from '../../src/core/rollout';
+import { FusedAdam } from '../../src/core/training/fusedAdam';
 import { shiftRight, tokenEntropy, tokenLogProbs } from '../../src/core/sequences';
 
 const NAMES_VOCAB = 40;
@@ -180,7 +181,7 @@ async function naiveUpdate(model: CharGru, optimizer: tf.Optimizer, B: number, T
  * `phase`, when given (profiling only), is awaited after each sub-phase: it syncs with the GPU and records the time,
  * which adds sync points the timed runs do not have.
  */
-async function oursUpdate(model: CharGru, optimizer: tf.Optimizer, B: number, T: number, counter: number, phase?: (name: string) => Promise<void>): Promise<void> {
+async function oursUpdate(model: CharGru, optimizer: FusedAdam, B: number, T: number, counter: number, phase?: (name: string) => Promise<void>): Promise<void> {
   const rollout = sampleSequences(model, { batchSize: B, maxLength: T, temperature: TEMPERATURE, seed: 1, counter });
   const tokens = (await rollout.tokens.data()) as Int32Array; // the one readback: the reward needs the text
   await phase?.('rollout + readback');
@@ -202,7 +203,7 @@ async function oursUpdate(model: CharGru, optimizer: tf.Optimizer, B: number, T:
 }
 
 /** One profiled update of ours: milliseconds per sub-phase. */
-async function profileOurs(model: CharGru, optimizer: tf.Optimizer, B: number, T: number, counter: number): Promise<Record<string, number>> {
+async function profileOurs(model: CharGru, optimizer: FusedAdam, B: number, T: number, counter: number): Promise<Record<string, number>> {
   const times: Record<string, number> = {};
   let last = performance.now();
   await oursUpdate(model, optimizer, B, T, counter, async (name) => {
@@ -234,7 +235,7 @@ async function workloadFigures(report: Report, w: Workload): Promise<void> {
   const tokens = B * T;
   const oursModel = CharGru.init(size, 1, true, 'bench-ours');
   const naiveModel = CharGru.init(size, 1, true, 'bench-naive');
-  const oursOptimizer = tf.train.adam(LEARNING_RATE);
+  const oursOptimizer = new FusedAdam(LEARNING_RATE); // the trainers' Adam: one fused kernel per variable
   const naiveOptimizer = tf.train.adam(LEARNING_RATE);
   let counter = 0;
   const nextCounter = () => (counter += 4096);
