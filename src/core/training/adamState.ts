@@ -19,8 +19,10 @@ export function adamLearningRate(optimizer: AnyAdam): number {
 /** Adam's slots as plain tensors. They are matched to variables by position, so the order is kept in the names ("i:name"). */
 export async function exportAdamSlots(optimizer: AnyAdam): Promise<SerializedTensor[]> {
   const slots = await optimizer.getWeights();
-  // tfjs's Adam hands out its live moment variables (only "iter" is fresh); ours hands out copies.
-  const fresh = optimizer instanceof FusedAdam;
+  // tfjs's Adam hands out its live moment variables (only "iter" is fresh); ours hands out copies. Not instanceof: tfjs
+  // gives tf.Optimizer a Symbol.hasInstance that every optimizer passes, so tfjs's Adam would count as ours and lose its
+  // moments here (the learned reward models' Adam did, on every checkpoint).
+  const fresh = optimizer.getClassName() === FusedAdam.className;
   return Promise.all(
     slots.map(async ({ name, tensor }, i) => {
       const dtype = tensor.dtype === 'int32' ? ('int32' as const) : ('float32' as const);
