@@ -111,6 +111,9 @@ describe('RLHF on the painter (WASM, seed 3, circle)', () => {
     const old = trainer({ batchSize: 8, paint: { strokes: 6 } });
     await old.importState({ ...state, learnedModels: undefined });
     expect(old.learnedRestoreNote).toMatch(/refitted from the \d+ saved labels/);
+    // A save mid-run (autosave) leaves the running trainer able to fit its reward model again.
+    const next = await t.update();
+    expect(Number.isFinite(next.metrics.diagnostics!.rewardModelLoss)).toBe(true);
     for (const x of [t, restored, old]) x.dispose();
   });
 });
