@@ -222,7 +222,7 @@ export class Lab {
     return api.trainPriorOnUpload(file, file.name, mode);
   }
 
-  /** The run's corpus size and a few examples (Words, Free text); null for other tasks or while the Worker is not there. */
+  /** The run's corpus size and a few examples (Names, Words, Free text); null for other tasks or while the Worker is not there. */
   async corpusPreview(): Promise<CorpusPreview | null> {
     const api = this.client?.api;
     return api ? api.corpusPreview() : null;

@@ -79,6 +79,6 @@ export interface TrainerApi {
   drawMolecules(smiles: string[]): Promise<(string | null)[]>;
   /** Trains a prior on an uploaded .smi/.csv file (Molecules) or a text (Free text; fine-tune the current one, or new), then starts a run from it. */
   trainPriorOnUpload(file: Blob, fileName: string, mode: UploadMode): Promise<UploadOutcome>;
-  /** Size and a few examples of the run's corpus (Words, Free text); null for the other tasks. */
+  /** Size and a few examples of the run's corpus (Names, Words, Free text); null for the other tasks. */
   corpusPreview(): Promise<CorpusPreview | null>;
 }

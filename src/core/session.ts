@@ -202,11 +202,10 @@ export class TrainingSession {
     return work;
   }
 
-  /** Size and a few examples of the current task's corpus (Words, Free text), for the Task panel; null for other tasks. */
+  /** Size and a few examples of the current task's corpus (Names, Words, Free text), for the Task panel; else null. */
   async corpusPreview(): Promise<CorpusPreview | null> {
     await this.ready();
-    const task = this.task as Partial<CorpusTask> | null;
-    return task?.preview ? task.preview() : null;
+    return this.task?.preview?.() ?? null;
   }
 
   async setRewardWeights(weights: Record<string, number>): Promise<void> {

@@ -9,6 +9,7 @@ import { TEXT_TASK, WORDS_TASK, ownTextTask } from '../../src/core/tasks/corpusT
 import { mobyDickChunks, mobyDickWords } from '../../src/core/tasks/mobyDick';
 import { distinctWords, MAX_TEXT_BYTES, normaliseText, TEXT_ALPHABET, textChunks } from '../../src/core/tasks/textData';
 import { parseOwnText } from '../../src/core/tasks/textUpload';
+import { sequenceTask } from '../../src/core/tasks/sequenceTasks';
 import type { TextBatch } from '../../src/core/rewards/types';
 
 describe('normalising text onto the Free text alphabet', () => {
@@ -75,6 +76,12 @@ describe('the Moby-Dick corpora', () => {
     for (const e of preview.shownExamples) expect(WORDS_TASK.corpus()).toContain(e);
     expect(preview.source).toMatch(/Moby-Dick/);
     for (const w of WORDS_TASK.corpus()) expect(WORDS_TASK.tokenizer.decode(WORDS_TASK.tokenizer.encode(w))).toBe(w);
+  });
+
+  it('Names previews its shipped list the same way', () => {
+    const names = sequenceTask('names');
+    expect(names.preview!()).toMatchObject({ examples: 8422, shownExamples: expect.arrayContaining([expect.stringMatching(/^[-a-z]+$/)]) });
+    expect(sequenceTask('molecules').preview).toBeUndefined();
   });
 
   it('every Free text example is encodable by the task tokenizer', async () => {

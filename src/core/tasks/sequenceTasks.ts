@@ -3,6 +3,7 @@ import type { TaskId } from '../rewards/types';
 import { MOLECULES_CORPUS_UNAVAILABLE, moleculesTokenizer } from './molecules';
 import { namesCorpus, namesTokenizer } from './names';
 import { TEXT_TASK, WORDS_TASK } from './corpusTasks';
+import { previewOf, type CorpusPreview } from './textData';
 import type { Tokenizer } from './tokenizer';
 
 export interface SequenceTask {
@@ -21,6 +22,8 @@ export interface SequenceTask {
   load?(): Promise<void>;
   /** Trained on data the user gave in this tab (its prior is kept apart from the shipped one). */
   ownData?: boolean;
+  /** Size and a few examples of the corpus, for the Task panel (absent when the page ships no data for the task). */
+  preview?(): CorpusPreview;
 }
 
 export const NAMES_TASK: SequenceTask = {
@@ -28,6 +31,7 @@ export const NAMES_TASK: SequenceTask = {
   label: 'Names',
   tokenizer: namesTokenizer,
   corpus: namesCorpus,
+  preview: () => previewOf('English first names (@stdlib name lists)', namesCorpus()),
   pretrain: { steps: 600, batchSize: 128, learningRate: 5e-3, maxLength: 16 },
   rewardBatch: (texts) => ({ texts }),
 };
