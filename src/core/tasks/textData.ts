@@ -1,7 +1,8 @@
 // Turning a text (a novel, pasted or uploaded prose) into training examples for the Words and Free text tasks.
 //
 // Normalisation maps the text onto a small printable alphabet: lower case, accents removed (é → e), typographic quotes
-// and apostrophes made plain (’ → ') or dropped (“ ”), dashes (— –) written " - ", line breaks and tabs made spaces.
+// and apostrophes made plain (’ → ') or dropped (double quotes, straight or curly), dashes (— –) written " - ", line
+// breaks and tabs made spaces.
 // Every other character is dropped and counted: printable ones (digits, brackets, ...) as "outside the alphabet",
 // control characters and the Unicode replacement character as junk (what a binary or wrongly encoded file is made of).
 // Pure TypeScript: the Worker, the page and the tests all use it.
