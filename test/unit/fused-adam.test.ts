@@ -104,6 +104,17 @@ describe('FusedAdam', () => {
     tf.dispose([a1, b1, a2, b2]);
   });
 
+  it('leaves a variable without a gradient where it is, keeping its slot, as tfjs does', () => {
+    const reached = tf.variable(tf.tensor1d([1, 2]), true, 'null-grad-reached');
+    const unreached = tf.variable(tf.tensor1d([3]), true, 'null-grad-unreached');
+    const adam = new FusedAdam(0.1);
+    adam.applyGradients({ 'null-grad-reached': tf.tensor1d([1, -1]), 'null-grad-unreached': null as unknown as tf.Tensor });
+    expect(Array.from(unreached.dataSync())).toEqual([3]);
+    expect(Array.from(reached.dataSync())).not.toEqual([1, 2]);
+    adam.dispose();
+    tf.dispose([reached, unreached]);
+  });
+
   it('loads slots written by tfjs Adam and refuses a layout it cannot match', async () => {
     const v = tf.variable(tf.tensor1d([1, 2]), true, 'from-stock');
     const stock = tf.train.adam(0.1);

@@ -45,6 +45,7 @@ export class FusedAdam extends tf.Optimizer {
       if (!variable) throw new Error(`Adam: no variable named "${name}"`);
       const slot = (this.slots[i] ??= { variableName: name, moments: tf.keep(tf.zeros([2 * variable.size])) as tf.Tensor1D });
       if (slot.moments.size !== 2 * variable.size) throw new Error(`Adam: the saved moments of slot ${i} (${slot.moments.size / 2} values) do not fit variable "${name}" (${variable.size})`);
+      if (grad == null) return; // a variable the loss does not reach (as tfjs's Adam: its slot exists, it does not move)
       const next = adamStep(variable, grad, slot.moments, scale ?? one!, hyper);
       variable.assign(next.param);
       next.param.dispose();
