@@ -4,6 +4,7 @@
 // On other backends the CPU twin (gruRolloutCpu.ts) runs instead, reading the weights with dataSync.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { matMul } from './matMul';
 import { copyFromPacked } from './packedCopy';
 import gruRolloutWgsl from '../../../shaders/gru_rollout.wgsl?raw';
 import sampleCategoricalWgsl from '../../../shaders/sample_categorical.wgsl?raw';
@@ -210,7 +211,7 @@ export function gruRollout(weights: GruRolloutWeights, opts: GruRolloutOptions):
     ensureKernelRegistered();
     return tf.tidy(() => {
       // x·W_x + b_x for every token at once: the kernel looks rows of this table up instead of embedding each step.
-      const table = tf.fused.matMul({ a: weights.embedding as tf.Tensor2D, b: weights.inputKernel as tf.Tensor2D, bias: weights.inputBias });
+      const table = matMul(weights.embedding as tf.Tensor2D, weights.inputKernel as tf.Tensor2D, false, false, weights.inputBias);
       const inputs: tf.NamedTensorMap = {
         table,
         recurrentKernel: weights.recurrentKernel,

@@ -2,11 +2,13 @@
 // GRU recurrence → logits and value heads), with every piece whose tfjs gradient is slow on a software GPU replaced:
 // the recurrence by the fused forward/BPTT kernels (gruSequence.ts), the embedding and input projection by a
 // lookup in the [V, 3H] table E·W_x, and the weight gradients (long reductions over all B·T positions) by one
-// weight-gradient kernel each (gruSequenceWeightGradient.ts). Values equal the stock path's to rounding.
+// weight-gradient kernel each (gruSequenceWeightGradient.ts), and its matmuls are our one-pipeline kernel (matMul.ts).
+// Values equal the stock path's to rounding.
 import * as tf from '@tensorflow/tfjs';
 import type { GruSize, GruWeights } from '../models/charGru';
 import { gruSequence, gruSequenceSupports } from './gruSequence';
 import { weightGradient } from './gruSequenceWeightGradient';
+import { matMul } from './matMul';
 
 /** y = x·W + b at N positions; dL/dx = dy·Wᵀ, dL/dW and dL/db from our kernel. */
 const dense = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -14,11 +16,11 @@ const dense = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const save = args[3] as tf.GradSaveFunc;
   save([x, w]);
   return {
-    value: tf.add(tf.matMul(x, w), b),
+    value: matMul(x, w, false, false, b),
     gradFunc: (dy: tf.Tensor | tf.Tensor[], [xs, ws]: tf.Tensor[]) => {
       const g = dy as tf.Tensor2D;
       const { kernel, bias } = weightGradient(xs as tf.Tensor2D, g);
-      return [tf.matMul(g, ws, false, true), kernel, bias];
+      return [matMul(g, ws as tf.Tensor2D, false, true), kernel, bias];
     },
   };
 });
@@ -35,11 +37,11 @@ function projectTokens(tokens: tf.Tensor1D, vocab: number, embedding: tf.Tensor,
     const save = args[3] as tf.GradSaveFunc;
     save([table, kernel]);
     return {
-      value: tf.add(tf.gather(tf.matMul(table, kernel), tokens), bias),
+      value: tf.add(tf.gather(matMul(table, kernel), tokens), bias),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], [e, w]: tf.Tensor[]) => {
         const oneHot = tf.oneHot(tokens, vocab, 1, 0, 'float32') as tf.Tensor2D;
         const { kernel: gradTable, bias: gradBias } = weightGradient(oneHot, dy as tf.Tensor2D);
-        return [tf.matMul(gradTable, w, false, true), tf.matMul(e, gradTable, true, false), gradBias];
+        return [matMul(gradTable, w as tf.Tensor2D, false, true), matMul(e as tf.Tensor2D, gradTable, true, false), gradBias];
       },
     };
   });
