@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng';
 import { fusedForwardSequence, fusedForwardSequenceSupports } from '../kernels/gruSequenceModel';
+import { linear } from './linear';
 
 export interface GruSize {
   vocab: number;
@@ -145,7 +146,7 @@ export class CharGru {
    */
   step(inputProjection: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
     const H = this.size.hidden;
-    const recurrent = tf.add(tf.matMul(h, this.weights.recurrentKernel), this.weights.recurrentBias);
+    const recurrent = tf.add(linear(h, this.weights.recurrentKernel as tf.Tensor2D), this.weights.recurrentBias);
     const [xr, xz, xn] = tf.split(inputProjection, [H, H, H], 1);
     const [hr, hz, hn] = tf.split(recurrent, [H, H, H], 1);
     const r = tf.sigmoid(tf.add(xr, hr));
@@ -155,12 +156,12 @@ export class CharGru {
   }
 
   logits(h: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(tf.matMul(h, this.weights.logitsKernel), this.weights.logitsBias);
+    return tf.add(linear(h, this.weights.logitsKernel as tf.Tensor2D), this.weights.logitsBias);
   }
 
   /** The value head V(s) [B] of states [B, H]. */
   value(h: tf.Tensor2D): tf.Tensor1D {
-    return tf.reshape(tf.add(tf.matMul(h, this.weights.valueKernel), this.weights.valueBias), [-1]) as tf.Tensor1D;
+    return tf.reshape(tf.add(linear(h, this.weights.valueKernel as tf.Tensor2D), this.weights.valueBias), [-1]) as tf.Tensor1D;
   }
 
   /**
@@ -171,24 +172,25 @@ export class CharGru {
    */
   forwardSequence(inputs: tf.Tensor2D, opts: { fused?: boolean } = {}): { logits: tf.Tensor3D; values: tf.Tensor2D } {
     const [B, T] = inputs.shape;
-    const { vocab: V, hidden: H } = this.size;
+    const V = this.size.vocab;
     // WebGPU: the same equations with the recurrence (and its backward pass) as WGSL kernels.
     if (opts.fused !== false && fusedForwardSequenceSupports(this.size, B)) return fusedForwardSequence(this.weights, this.size, inputs);
-    // One-hot matmul instead of gather: its gradient exists on every backend.
-    const oneHot = tf.oneHot(tf.reshape(inputs, [B * T]) as tf.Tensor1D, V);
-    const embedded = tf.matMul(oneHot, this.weights.embedding);
-    const projections = tf.reshape(tf.add(tf.matMul(embedded, this.weights.inputKernel), this.weights.inputBias), [B, T, 3 * H]);
-    const perStep = tf.unstack(projections, 1) as tf.Tensor2D[];
+    // Per step: a one-hot row times the table of every token's input projection (E·W_x + b_x, [V, 3H]) instead of
+    // one projection of all steps cut apart afterwards: on WASM, cutting a [B, T, 3H] tensor into T steps (and
+    // stacking [B, T, H] states back for one logits matmul) costs more than the whole recurrence. One-hot matmuls
+    // rather than gathers, because their gradient exists on every backend; cast, because tfjs-wasm's OneHot ignores
+    // its dtype argument and would hand int32 bits over as floats.
+    const table = tf.add(linear(this.weights.embedding as tf.Tensor2D, this.weights.inputKernel as tf.Tensor2D), this.weights.inputBias);
+    const tokensPerStep = tf.unstack(inputs, 1) as tf.Tensor1D[];
     let h = this.zeroState(B);
-    const hidden: tf.Tensor2D[] = [];
-    for (const x of perStep) {
-      h = this.step(x, h);
-      hidden.push(h);
+    const logits: tf.Tensor2D[] = [];
+    const values: tf.Tensor1D[] = [];
+    for (let t = 0; t < T; t++) {
+      h = this.step(linear(tf.cast(tf.oneHot(tokensPerStep[t], V), 'float32') as tf.Tensor2D, table as tf.Tensor2D), h);
+      logits.push(this.logits(h));
+      values.push(this.value(h));
     }
-    const flat = tf.reshape(tf.stack(hidden, 1), [B * T, H]) as tf.Tensor2D;
-    const logits = tf.reshape(this.logits(flat), [B, T, V]) as tf.Tensor3D;
-    const values = tf.reshape(tf.add(tf.matMul(flat, this.weights.valueKernel), this.weights.valueBias), [B, T]) as tf.Tensor2D;
-    return { logits, values };
+    return { logits: tf.stack(logits, 1) as tf.Tensor3D, values: tf.stack(values, 1) as tf.Tensor2D };
   }
 }
 
