@@ -80,7 +80,7 @@ test('an uploaded .smi file fine-tunes the prior in the Worker: junk lines are c
   lines.splice(11, 0, 'C1CC');
   await input.setInputFiles({ name: 'mine.smi', mimeType: 'text/plain', buffer: Buffer.from(lines.join('\n') + '\n') });
   await train.click();
-  const result = page.getByTestId('upload-result');
+  const result = page.getByTestId('molecule-upload-result');
   await expect(result).toContainText('20 molecules read; 4 invalid lines skipped (lines 3, 6, 9, 12)', { timeout: READY_TIMEOUT_MS });
   await expect(result).toContainText('a new run starts from this prior');
   await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled({ timeout: READY_TIMEOUT_MS });

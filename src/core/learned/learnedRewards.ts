@@ -12,9 +12,8 @@ import { sampleSequences } from '../rollout';
 import { padSequences } from '../sequences';
 import type { SequenceTask } from '../tasks/sequenceTasks';
 import { TrainingFault } from '../training/types';
-import { annotate } from './annotator';
 import type { SerializedTensor } from '../checkpoints/types';
-import { summarise, type PairAnswer, type PairView, type PreferenceLearner, type PreferenceSummary } from './learner';
+import { annotateAndFit, summarise, type PairAnswer, type PairView, type PreferenceLearner, type PreferenceSummary } from './learner';
 import { hasLearnedModel, restoreLearnedModel, saveLearnedModel } from './modelState';
 import { Discriminator } from './discriminator';
 import { qDifferences, sampleCompletions } from './monteCarlo';
@@ -120,25 +119,9 @@ export class LearnedRewards implements PreferenceLearner {
     if (needs.has('discriminator') && learned.discriminatorSteps > 0) {
       Object.assign(out, await this.trainDiscriminator(rollout, texts, update));
     }
-    if (this.annotatorOn) {
-      const a = learned.annotator;
-      const truth = await rewardTerm(a.term)!.score(this.task.rewardBatch(texts), a.params, {});
-      const rng = new Rng(this.config.seed ^ Math.imul(update, 0x2c1b3c6d)).split('annotator');
-      for (const [i, j] of choosePairs(texts, a.pairsPerUpdate, learned.pairSelection, rng, proxy)) {
-        const choice = annotate(truth[i], truth[j], a, () => rng.float());
-        this.preferences.add({ a: texts[i], b: texts[j], choice, source: 'annotator', update });
-      }
-      // The Goodhart view: the annotator's rule (the true reward) beside the reward model's proxy on the same samples.
-      out.trueReward = mean(truth);
-    }
-    if (proxy && this.preferences.count > 0) out.proxyReward = mean(proxy);
-    if (this.preferences.count > 0 && learned.rewardModelSteps > 0) {
-      const fit = await this.fit(update, learned.rewardModelSteps);
-      out.rewardModelLoss = fit.loss;
-      if (fit.heldOutAccuracy !== null) out.rewardModelAccuracy = fit.heldOutAccuracy;
-    }
-    if (this.preferences.count > 0) out.labels = this.preferences.count;
-    return out;
+    const a = learned.annotator;
+    const truth = this.annotatorOn ? await rewardTerm(a.term)!.score(this.task.rewardBatch(texts), a.params, {}) : null;
+    return Object.assign(out, await annotateAndFit({ samples: texts, truth, proxy, config: this.config, update, preferences: this.preferences, fit: (u, steps) => this.fit(u, steps) }));
   }
 
   /** Pairs of fresh samples from the current policy for a person to compare. */
@@ -310,10 +293,4 @@ export class LearnedRewards implements PreferenceLearner {
 function tensors(encoded: number[][], T: number): { tokens: tf.Tensor2D; mask: tf.Tensor2D } {
   const { tokens, mask } = padSequences(encoded, T);
   return { tokens: tf.tensor2d(tokens, [encoded.length, T], 'int32'), mask: tf.tensor2d(mask, [encoded.length, T]) };
-}
-
-function mean(x: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  return x.length ? s / x.length : 0;
 }

@@ -2,8 +2,11 @@
 // SMILES in learnedRewards.ts, paintings in paintPreferences.ts): pairs to offer, labels to take, a summary, and the
 // models' state for checkpoints.
 import type { SerializedTensor } from '../checkpoints/types';
+import type { ExperimentConfig } from '../config';
+import { Rng } from '../rng';
+import { annotate } from './annotator';
 import type { PreferenceChoice } from './bradleyTerry';
-import type { PreferenceStore } from './preferences';
+import { choosePairs, type PreferenceStore } from './preferences';
 import type { FitReport } from './rewardModel';
 
 /** An image for the page: RGBA bytes, drawn to a canvas (never markup). */
@@ -61,4 +64,46 @@ export function summarise(preferences: PreferenceStore, lastFit: FitReport | nul
     heldOutPairs: lastFit?.heldOutPairs ?? 0,
     loss: lastFit && Number.isFinite(lastFit.loss) ? lastFit.loss : null,
   };
+}
+
+/**
+ * What every learner does after the policy's step: the simulated annotator (when `truth`, its rule's score of each
+ * sample, is given) labels pairs of this batch; then the reward model fits. Returns the numbers the plots show: the
+ * true and proxy rewards side by side (the Goodhart view), the fit's loss and held-out accuracy, and the label count.
+ */
+export async function annotateAndFit(step: {
+  samples: readonly string[];
+  truth: ArrayLike<number> | null;
+  /** The reward model's score of each sample (uncertain pairs and the proxy curve read it). */
+  proxy: Float32Array | undefined;
+  config: ExperimentConfig;
+  update: number;
+  preferences: PreferenceStore;
+  fit: (update: number, steps: number) => Promise<FitReport>;
+}): Promise<Record<string, number>> {
+  const { samples, truth, proxy, config, update, preferences } = step;
+  const learned = config.learned;
+  const out: Record<string, number> = {};
+  if (truth) {
+    const rng = new Rng(config.seed ^ Math.imul(update, 0x2c1b3c6d)).split('annotator');
+    for (const [i, j] of choosePairs(samples, learned.annotator.pairsPerUpdate, learned.pairSelection, rng, proxy)) {
+      const choice = annotate(truth[i], truth[j], learned.annotator, () => rng.float());
+      preferences.add({ a: samples[i], b: samples[j], choice, source: 'annotator', update });
+    }
+    out.trueReward = mean(truth);
+  }
+  if (proxy && preferences.count > 0) out.proxyReward = mean(proxy);
+  if (preferences.count > 0 && learned.rewardModelSteps > 0) {
+    const fit = await step.fit(update, learned.rewardModelSteps);
+    out.rewardModelLoss = fit.loss;
+    if (fit.heldOutAccuracy !== null) out.rewardModelAccuracy = fit.heldOutAccuracy;
+  }
+  if (preferences.count > 0) out.labels = preferences.count;
+  return out;
+}
+
+function mean(x: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  return x.length ? s / x.length : 0;
 }

@@ -13,10 +13,9 @@ import { paintTargetImage } from '../tasks/paint/settings';
 import type { StrokeSpace } from '../tasks/paint/strokes';
 import { disposeRollout, paintRollout } from '../training/paintRollout';
 import { TrainingFault } from '../training/types';
-import { annotate } from './annotator';
 import type { FitReport } from './preferenceFit';
 import { ImageRewardModel } from './imageRewardModel';
-import { summarise, type PairAnswer, type PairImage, type PairView, type PreferenceLearner, type PreferenceSummary } from './learner';
+import { annotateAndFit, summarise, type PairAnswer, type PairImage, type PairView, type PreferenceLearner, type PreferenceSummary } from './learner';
 import { hasLearnedModel, restoreLearnedModel, saveLearnedModel } from './modelState';
 import { encodePainting, PAINTING_SIDE, toPaintingSide } from './paintings';
 import { choosePairs, MAX_PAINTING_LABELS, PreferenceStore, type LabelledPair } from './preferences';
@@ -81,27 +80,14 @@ export class PaintPreferences implements PreferenceLearner {
    * `proxy` is r of each finished painting [B] (the uncertain pairs and the Goodhart plot read it).
    */
   async afterUpdate(paintings: string[], batch: PaintBatch, update: number, proxy?: Float32Array): Promise<Record<string, number>> {
-    const learned = this.config.learned;
-    const out: Record<string, number> = {};
+    let truth: Float32Array | null = null;
     if (this.annotatorOn) {
-      const a = learned.annotator;
+      const a = this.config.learned.annotator;
       const term = PAINT_TERMS.find((t) => t.id === a.term);
       if (!term) throw new TrainingFault(`The simulated annotator's term "${a.term}" is not a painter rule reward.`, 'Pick a painter reward term for the annotator.');
-      const truth = sumSteps(term.stepRewards(batch, a.params), batch.size, batch.steps);
-      const rng = new Rng(this.config.seed ^ Math.imul(update, 0x2c1b3c6d)).split('annotator');
-      for (const [i, j] of choosePairs(paintings, a.pairsPerUpdate, learned.pairSelection, rng, proxy)) {
-        this.preferences.add({ a: paintings[i], b: paintings[j], choice: annotate(truth[i], truth[j], a, () => rng.float()), source: 'annotator', update });
-      }
-      out.trueReward = mean(truth);
+      truth = sumSteps(term.stepRewards(batch, a.params), batch.size, batch.steps);
     }
-    if (proxy && this.preferences.count > 0) out.proxyReward = mean(proxy);
-    if (this.preferences.count > 0 && learned.rewardModelSteps > 0) {
-      const fit = await this.fit(update, learned.rewardModelSteps);
-      out.rewardModelLoss = fit.loss;
-      if (fit.heldOutAccuracy !== null) out.rewardModelAccuracy = fit.heldOutAccuracy;
-    }
-    if (this.preferences.count > 0) out.labels = this.preferences.count;
-    return out;
+    return annotateAndFit({ samples: paintings, truth, proxy, config: this.config, update, preferences: this.preferences, fit: (u, steps) => this.fit(u, steps) });
   }
 
   /** Pairs of fresh paintings by the current policy, with their images, for a person to compare. */
@@ -214,10 +200,4 @@ function toImage(rgb: Float32Array, side: number): PairImage {
     rgba[k * 4 + 3] = 255;
   }
   return { width: side, height: side, rgba };
-}
-
-function mean(x: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i];
-  return x.length ? s / x.length : 0;
 }
