@@ -78,7 +78,9 @@ describe('RLHF on the painter (WASM, seed 3, circle)', () => {
     expect(tf.memory().numTensors).toBe(tensorsAt3);
     const margins: Record<string, number> = {};
     for (const selection of ['random', 'uncertain'] as const) {
-      t.applyLiveConfig({ ...t.currentConfig, learned: { ...t.currentConfig.learned, pairSelection: selection } });
+      // Each label refits the reward model; at learning rate 0 the refits leave it as it was, so the margins below are
+      // those of the model that chose the pairs (the same model for both selections).
+      t.applyLiveConfig({ ...t.currentConfig, learned: { ...t.currentConfig.learned, pairSelection: selection, rewardModelLearningRate: 0 } });
       const pairs = await t.learned.offerPairs(8);
       expect(pairs.length).toBe(8);
       for (const p of pairs) {
@@ -86,7 +88,7 @@ describe('RLHF on the painter (WASM, seed 3, circle)', () => {
         expect(p.images!.a.rgba.length).toBe(32 * 32 * 4);
         await t.learned.label(p.id, 'tie', t.updates);
       }
-      // The offered paintings are the last labels; their margins under the model that chose them.
+      // The offered paintings are the last labels.
       const labelled = t.learned.preferences.all().slice(-8);
       const scores = (await t.learned.rewardModelScores([...labelled.map((p) => p.a), ...labelled.map((p) => p.b)]))!;
       margins[selection] = mean(labelled.map((_, i) => Math.abs(scores[i] - scores[8 + i])));

@@ -9,7 +9,8 @@
 // Why patch layers rather than tf.conv2d: tfjs's WASM backend has no Conv2DBackpropFilter kernel, so a conv net could
 // not be trained there; a non-overlapping patch layer (stride = kernel, as in ViT/ConvNeXt stems) is a reshape, a
 // transpose and one matmul, whose gradients exist on every backend, and it costs 3–4 dispatches per layer, which is what
-// matters on SwiftShader. The dense layer keeps where things are, which the grid heads need.
+// matters on SwiftShader. The dense layer keeps where things are, which the grid heads need. Every matmul is `linear`
+// (linear.ts): on WASM its backward pass avoids transposed products, which halved the painter learning test's time there.
 //
 // Continuous actions: the Gaussian's log σ is a state-independent vector (as in CleanRL's continuous PPO), initialised
 // to −1 (σ ≈ 0.37). Measured on the circle (seed 3, A2C): with σ = 1 the squashed strokes spread over the whole canvas,
@@ -17,6 +18,7 @@
 // update 60, 0.75 at update 150); with σ ≈ 0.37 it was at 0.37 by update 150, though not steadily.
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng';
+import { linear } from './linear';
 
 export interface PainterSize {
   /** Canvas side S in pixels (32 or 64). */
@@ -152,12 +154,12 @@ export class PainterPolicy {
     const layers = patchLayers(S);
     let x = this.firstLayer(canvases, target, progress, layers[0]);
     layers.slice(1).forEach(({ patch }, k) => {
-      const y = tf.relu(tf.add(tf.matMul(toPatches(x, patch), this.weights[`patch${k + 1}Kernel`]), this.weights[`patch${k + 1}Bias`]));
+      const y = tf.relu(tf.add(linear(toPatches(x, patch), this.weights[`patch${k + 1}Kernel`] as tf.Tensor2D), this.weights[`patch${k + 1}Bias`]));
       x = tf.reshape(y, [N, x.shape[1] / patch, x.shape[1] / patch, -1]);
     });
-    const h = tf.relu(tf.add(tf.matMul(tf.reshape(x, [N, -1]), this.weights.denseKernel), this.weights.denseBias));
-    const head = tf.add(tf.matMul(h, this.weights.policyKernel), this.weights.policyBias) as tf.Tensor2D;
-    const value = tf.reshape(tf.add(tf.matMul(h, this.weights.valueKernel), this.weights.valueBias), [N]) as tf.Tensor1D;
+    const h = tf.relu(tf.add(linear(tf.reshape(x, [N, -1]) as tf.Tensor2D, this.weights.denseKernel as tf.Tensor2D), this.weights.denseBias)) as tf.Tensor2D;
+    const head = tf.add(linear(h, this.weights.policyKernel as tf.Tensor2D), this.weights.policyBias) as tf.Tensor2D;
+    const value = tf.reshape(tf.add(linear(h, this.weights.valueKernel as tf.Tensor2D), this.weights.valueBias), [N]) as tf.Tensor1D;
     return { head, value };
   }
 
@@ -173,8 +175,8 @@ export class PainterPolicy {
     const side = S / patch;
     const kernel = tf.reshape(this.weights.patch0Kernel, [patch * patch, INPUT_CHANNELS, out]);
     const part = (from: number, size: number) => tf.reshape(tf.slice(kernel, [0, from, 0], [-1, size, -1]), [patch * patch * size, out]) as tf.Tensor2D;
-    const fromCanvas = tf.reshape(tf.matMul(toPatches(canvases, patch), part(0, 3)), [N, side, side, out]);
-    const fromTarget = tf.reshape(tf.matMul(toPatches(tf.reshape(target, [1, S, S, 3]) as tf.Tensor4D, patch), part(3, 3)), [1, side, side, out]);
+    const fromCanvas = tf.reshape(linear(toPatches(canvases, patch), part(0, 3)), [N, side, side, out]);
+    const fromTarget = tf.reshape(linear(toPatches(tf.reshape(target, [1, S, S, 3]) as tf.Tensor4D, patch), part(3, 3)), [1, side, side, out]);
     const fromStep = tf.mul(tf.reshape(progress, [N, 1, 1, 1]), tf.sum(part(6, 1), 0));
     return tf.relu(tf.add(tf.add(fromCanvas, fromTarget), tf.add(fromStep, this.weights.patch0Bias))) as tf.Tensor4D;
   }
