@@ -87,6 +87,18 @@ const SOURCES: readonly PresetSource[] = [
     },
   },
   {
+    id: 'words-rlhf-hands-free',
+    title: 'Words from preferences, hands-free',
+    description: 'RLHF on the book\'s words: a simulated annotator who likes words ending in "ing" (one label in ten flipped) teaches a reward model.',
+    use: 'preferences',
+    config: {
+      task: 'words',
+      rewards: [{ id: 'preference', weight: 1 }],
+      learningRate: 3e-3,
+      learned: { annotator: { term: 'ends_with', params: { suffix: 'ing' }, noise: 'flip', flip: 0.1, pairsPerUpdate: 8 } },
+    },
+  },
+  {
     id: 'text-bleu-moby-dick',
     title: 'Prose that echoes the book (BLEU)',
     description: "BLEU against Moby-Dick's n-grams: the policy learns to quote the book, and the KL penalty decides how much.",
@@ -105,6 +117,13 @@ const SOURCES: readonly PresetSource[] = [
         { id: 'real_words', weight: 0.5 },
       ],
     },
+  },
+  {
+    id: 'text-seqgan',
+    title: 'Lines a discriminator believes',
+    description: 'SeqGAN on Moby-Dick: a classifier learns to tell the book\'s lines from generated ones, and its belief is the only reward.',
+    use: 'generation',
+    config: { task: 'text', rewards: [{ id: 'discriminator', weight: 1 }], learned: { discriminatorSteps: 4, discriminatorLearningRate: 1e-2 } },
   },
   {
     id: 'drug-like-molecules',

@@ -29,6 +29,8 @@ describe('presets gallery', () => {
     expect(ids['words-ending-in-ness']).toEqual(['ends_with', 'real_words']);
     expect(ids['text-bleu-moby-dick']).toEqual(['bleu']);
     expect(ids['text-about-whales']).toEqual(['contains', 'real_words']);
+    expect(ids['words-rlhf-hands-free']).toEqual(['preference']);
+    expect(ids['text-seqgan']).toEqual(['discriminator']);
     expect(PRESETS.find((p) => p.id === 'words-ending-in-ness')!.config.rewards[0].params).toEqual({ suffix: 'ness' });
     expect(PRESETS[0].config.rewards[0].params).toEqual({ suffix: 'a' });
     expect(PRESETS[1].config.rewards[0].params).toEqual({ letter: 'k' });

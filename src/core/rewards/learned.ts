@@ -13,8 +13,9 @@ function fromContext(id: string, need: ContextNeed & ('discriminator' | 'prefere
 export const discriminatorTerm: RewardTerm<TextBatch> = {
   id: 'discriminator',
   task: 'names',
+  alsoFor: ['words', 'text'],
   label: 'Discriminator D(x)',
-  description: 'SeqGAN: the probability a classifier, trained alongside, gives that the sample is a real name.',
+  description: 'SeqGAN: the probability a classifier, trained alongside, gives that the sample is real data (a name, word or line of the corpus).',
   use: 'generation',
   params: [],
   defaultWeight: 1,
@@ -25,6 +26,7 @@ export const discriminatorTerm: RewardTerm<TextBatch> = {
 export const preferenceTerm: RewardTerm<TextBatch> = {
   id: 'preference',
   task: 'names',
+  alsoFor: ['words', 'text'],
   label: 'Learned preference r(x)',
   description: 'RLHF: the reward model fitted to labelled pairs (yours or the simulated annotator\'s); 0 until the first labels.',
   use: 'preferences',
