@@ -130,4 +130,19 @@ describe('FusedAdam', () => {
     stock.dispose();
     ours.dispose();
   });
+
+  it("exporting tfjs Adam's slots leaks nothing and leaves its moments alive", async () => {
+    const v = tf.variable(tf.tensor1d([1, 2]), true, 'stock-export');
+    const stock = tf.train.adam(0.1);
+    stock.applyGradients([{ name: 'stock-export', tensor: tf.tensor1d([0.5, -0.5]) }]);
+    const before = tf.memory().numTensors;
+    const saved = await exportAdamSlots(stock);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(saved.map((t) => t.name)).toEqual(['0:iter', '1:stock-export/m', '2:stock-export/v']);
+    // The moments are still the optimizer's: another step uses them (a disposed moment would throw here).
+    stock.applyGradients([{ name: 'stock-export', tensor: tf.tensor1d([0.5, -0.5]) }]);
+    expect((await exportAdamSlots(stock))[0].data[0]).toBe(2);
+    v.dispose();
+    stock.dispose();
+  });
 });

@@ -2,7 +2,7 @@
 // slots for checkpoints.
 import * as tf from '@tensorflow/tfjs';
 import type { SerializedTensor } from '../checkpoints/types';
-import { FusedAdam } from './fusedAdam';
+import type { FusedAdam } from './fusedAdam';
 
 /** tfjs's Adam (the learned reward models) or ours (the policies): the same learning-rate field and slot layout. */
 type AnyAdam = tf.AdamOptimizer | FusedAdam;
@@ -19,15 +19,14 @@ export function adamLearningRate(optimizer: AnyAdam): number {
 /** Adam's slots as plain tensors. They are matched to variables by position, so the order is kept in the names ("i:name"). */
 export async function exportAdamSlots(optimizer: AnyAdam): Promise<SerializedTensor[]> {
   const slots = await optimizer.getWeights();
-  // tfjs's Adam hands out its live moment variables (only "iter" is fresh); ours hands out copies. Not instanceof: tfjs
-  // gives tf.Optimizer a Symbol.hasInstance that every optimizer passes, so tfjs's Adam would count as ours and lose its
-  // moments here (the learned reward models' Adam did, on every checkpoint).
-  const fresh = optimizer.getClassName() === FusedAdam.className;
+  // tfjs's Adam hands out its live moment variables (they stay the optimizer's) and a fresh "iter"; ours hands out
+  // fresh copies. So: dispose whatever is not a variable. (A class test would not do: tfjs gives tf.Optimizer a
+  // Symbol.hasInstance that every optimizer passes.)
   return Promise.all(
     slots.map(async ({ name, tensor }, i) => {
       const dtype = tensor.dtype === 'int32' ? ('int32' as const) : ('float32' as const);
       const data = (await tensor.data()) as Float32Array | Int32Array;
-      if (fresh || name === 'iter') tensor.dispose();
+      if (!(tensor instanceof tf.Variable)) tensor.dispose();
       return { name: `${i}:${name}`, shape: tensor.shape, dtype, data };
     }),
   );
