@@ -1,7 +1,8 @@
-// CharGru's teacher-forced pass written the way a tfjs user would write it, straight from the equations: one input
-// projection for all steps cut into steps with tf.unstack, per-step GRU cells, the states stacked back for one
-// logits matmul, stock tf.matMul (autodiff's transposed products in the backward pass). It is the `naive` side of
-// bench/suites/wasm.ts and the reference that test/helpers/charGruReference.ts holds the model's stock path to.
+// CharGru's teacher-forced pass (and its cell, shared with the training suite's naive rollout) written the way a tfjs
+// user would write it, straight from the equations: one input projection for all steps cut into steps with
+// tf.unstack, per-step GRU cells, the states stacked back for one logits matmul, stock tf.matMul (autodiff's transposed
+// products in the backward pass). It is the `naive` side of bench/suites/wasm.ts and the reference that
+// test/helpers/charGruReference.ts holds the model's stock path to.
 import * as tf from '@tensorflow/tfjs';
 import type { GruWeights } from '../../src/core/models/charGru';
 
@@ -15,13 +16,7 @@ export function naiveForwardSequence(w: GruWeights, inputs: tf.Tensor2D, size: {
   let h: tf.Tensor2D = tf.zeros([B, H]);
   const states: tf.Tensor2D[] = [];
   for (const x of tf.unstack(projections, 1) as tf.Tensor2D[]) {
-    const rec = tf.add(tf.matMul(h, w.recurrentKernel), w.recurrentBias);
-    const [xr, xz, xn] = tf.split(x, 3, 1);
-    const [hr, hz, hn] = tf.split(rec, 3, 1);
-    const r = tf.sigmoid(tf.add(xr, hr));
-    const z = tf.sigmoid(tf.add(xz, hz));
-    const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
-    h = tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h));
+    h = naiveGruCell(w, x, h);
     states.push(h);
   }
   const flat = tf.reshape(tf.stack(states, 1), [B * T, H]);
@@ -29,4 +24,15 @@ export function naiveForwardSequence(w: GruWeights, inputs: tf.Tensor2D, size: {
     logits: tf.reshape(tf.add(tf.matMul(flat, w.logitsKernel), w.logitsBias), [B, T, size.vocab]) as tf.Tensor3D,
     values: tf.reshape(tf.add(tf.matMul(flat, w.valueKernel), w.valueBias), [B, T]) as tf.Tensor2D,
   };
+}
+
+/** One GRU step with stock ops (CharGru.step's equations), from the step's input projection x·W_x + b_x. */
+export function naiveGruCell(w: GruWeights, x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
+  const rec = tf.add(tf.matMul(h, w.recurrentKernel), w.recurrentBias);
+  const [xr, xz, xn] = tf.split(x, 3, 1);
+  const [hr, hz, hn] = tf.split(rec, 3, 1);
+  const r = tf.sigmoid(tf.add(xr, hr));
+  const z = tf.sigmoid(tf.add(xz, hz));
+  const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+  return tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D;
 }

@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { compare, gpuIdle, measureInTurns, type BenchResult, type Figure, type Report } from '../harness';
 import { countDispatches, topPrograms, type DispatchCount } from '../dispatches';
+import { naiveGruCell } from '../naive/gruSequence';
 import { computeAdvantages } from '../../src/core/kernels/index';
 import { reinforceLoss } from '../../src/core/algorithms/reinforce';
 import { CharGru, type GruSize } from '../../src/core/models/charGru';
@@ -88,14 +89,7 @@ interface NaiveRollout {
 /** One GRU step with stock ops, as CharGru.step, but with the embedding gathered per step. */
 function naiveCell(model: CharGru, input: tf.Tensor1D, h: tf.Tensor2D): tf.Tensor2D {
   const w = model.weights;
-  const x = tf.add(tf.matMul(tf.gather(w.embedding, input), w.inputKernel), w.inputBias);
-  const rec = tf.add(tf.matMul(h, w.recurrentKernel), w.recurrentBias);
-  const [xr, xz, xn] = tf.split(x, 3, 1);
-  const [hr, hz, hn] = tf.split(rec, 3, 1);
-  const r = tf.sigmoid(tf.add(xr, hr));
-  const z = tf.sigmoid(tf.add(xz, hz));
-  const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
-  return tf.add(tf.mul(tf.sub(1, z), n), tf.mul(z, h)) as tf.Tensor2D;
+  return naiveGruCell(w, tf.add(tf.matMul(tf.gather(w.embedding, input), w.inputKernel), w.inputBias), h);
 }
 
 function naiveRollout(model: CharGru, B: number, T: number): NaiveRollout {
