@@ -97,6 +97,7 @@ export function taskExplanation(task: ExperimentConfig['task']): Explanation {
         paragraphs: [
           'The same policy as for names, over a novel: Words writes single words of its vocabulary, Free text writes lines of up to 63 characters (letters, space and basic punctuation). The prior was trained by maximum likelihood on Moby-Dick; RL reshapes it towards the reward while the KL term keeps it close to the book.',
           'BLEU counts how many of a sample\'s n-grams (up to 4) occur in the corpus, each clipped to its count in one example, times a penalty for samples shorter than a typical line; the real-words share is the fraction of its words found in the book. Both can be maximised by copying the book: watch the KL and the samples.',
+          'The learned rewards work here too: a SeqGAN discriminator trained to tell the book\'s words or lines from generated ones, or a reward model fitted to your preferences (or a simulated annotator\'s) between pairs of samples.',
         ],
         equations: [String.raw`\mathrm{BLEU}(x) = \mathrm{BP}(x)\,\exp\Big(\sum_{n=1}^{N} \tfrac{1}{N}\log p_n(x)\Big), \qquad \mathrm{BP} = \min\big(1, e^{1 - r/c}\big)`],
         sources: ['Papineni et al. 2002 (BLEU)', 'Franceschelli & Musolesi, "Reinforcement Learning for Generative AI" (survey)'],
