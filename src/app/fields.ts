@@ -74,7 +74,7 @@ export const TASK_FIELD: ChoiceFieldSpec = {
   options: TASKS.map((t) => ({ value: t, label: TASK_LABELS[t] })),
 };
 
-/** Free text: the built-in novel or the user's own text (which links do not carry). */
+/** Free text: the built-in novel or the user's own text (which links never carry; checkpoints of a run on it do). */
 export const TEXT_SOURCE_FIELD: ChoiceFieldSpec = {
   kind: 'choice',
   path: 'text.source',

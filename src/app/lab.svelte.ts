@@ -54,8 +54,8 @@ export class Lab {
 
   private client: TrainerClient | null = null;
   private backendRequest: BackendRequest = {};
-  /** The run the Worker reported last: after a crash, its autosave is the one to resume. */
-  private runId: string | null = null;
+  /** The run the Worker reported last: after a crash, its autosave is the one to resume. Reactive: a new or resumed run shows its own data. */
+  runId: string | null = $state(null);
   /** Config calls are chained so their answers apply in the order the edits were made. */
   private configChain: Promise<unknown> = Promise.resolve();
   private readonly sendWeights = throttle((weights: Record<string, number>) => {

@@ -7,16 +7,18 @@
 // index still points at the previous good record; a record the index does not point at is an orphan and is swept.
 import { createStore, del, delMany, get, keys, set, update, type UseStore } from 'idb-keyval';
 import { formatErrors, parseConfig } from './config';
-import { checkpointChecksum, learnedModelsChecksum } from './checkpoints/checksum';
+import { checkpointChecksum, learnedModelsChecksum, ownDataChecksum } from './checkpoints/checksum';
 import { verifiedLearnedSection } from './checkpoints/learnedSection';
+import { corpusCharacters } from './checkpoints/ownDataLines';
+import { MAX_PROBLEM_CHARS, ownDataProblem, verifiedOwnDataSection } from './checkpoints/ownDataSection';
 import { checkMoleculeLearnerState } from './chem/learnerState';
 import { decodeCheckpointFile, encodeCheckpointFile, type ExpectedShapes } from './checkpoints/fileFormat';
 import { compactTensor, tensorListProblem } from './checkpoints/tensors';
-import { CheckpointError, type Checkpoint, type CheckpointMeta, type NewCheckpoint } from './checkpoints/types';
+import { CheckpointError, type Checkpoint, type CheckpointMeta, type NewCheckpoint, type OwnDataSection } from './checkpoints/types';
 import { readLabelledPairs } from './learned/preferences';
 
 export { CheckpointError } from './checkpoints/types';
-export type { Checkpoint, CheckpointErrorKind, CheckpointMeta, NewCheckpoint, SerializedTensor } from './checkpoints/types';
+export type { Checkpoint, CheckpointErrorKind, CheckpointMeta, NewCheckpoint, OwnDataSection, SerializedTensor } from './checkpoints/types';
 export { FILE_MAGIC, FILE_VERSION, MAX_FILE_BYTES, type ExpectedShapes } from './checkpoints/fileFormat';
 
 const INDEX_KEY = 'index';
@@ -91,6 +93,8 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
     if (problem) throw new CheckpointError('invalid', `The checkpoint was not saved: ${problem}.`);
     const parsed = parseConfig(cp.config);
     if (!parsed.ok) throw new CheckpointError('invalid', `The checkpoint was not saved: its settings are invalid (${formatErrors(parsed.errors)}).`);
+    const ownProblem = cp.ownData ? ownDataProblem(cp.ownData, parsed.config) : null;
+    if (ownProblem) throw new CheckpointError('invalid', `The checkpoint was not saved: the copy of your own data for it is invalid (${ownProblem}).`);
 
     const fields = {
       createdAt: cp.createdAt ?? Date.now(),
@@ -107,7 +111,9 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
     const checksum = await checkpointChecksum(fields);
     const learnedModels = cp.learnedModels?.length ? cp.learnedModels.map(compactTensor) : null;
     const learned = learnedModels ? { learnedModels, learnedChecksum: await learnedModelsChecksum(learnedModels) } : {};
-    const record: StoredRecord = { format: 1, id, ...fields, ...learned, checksum };
+    const own = cp.ownData ? { ownData: compactOwnData(cp.ownData), ownDataChecksum: await ownDataChecksum(cp.ownData) } : {};
+    const ownNote = !cp.ownData && cp.ownDataProblem ? { ownDataProblem: String(cp.ownDataProblem).slice(0, MAX_PROBLEM_CHARS) } : {};
+    const record: StoredRecord = { format: 1, id, ...fields, ...learned, ...own, ...ownNote, checksum };
     const meta = metaOf(record, cleanName(cp.name, fields.createdAt));
     const key = `${RECORD_PREFIX}${id}:${Date.now()}:${newId().slice(0, 8)}`;
 
@@ -174,8 +180,20 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
     }
     // Checked on their own: a damaged learned-models section is dropped with a reason, the run still loads.
     const learned = await verifiedLearnedSection(record.learnedModels, record.learnedChecksum);
-    const { format: _format, learnedModels: _models, learnedChecksum: _learnedChecksum, learnedProblem: _problem, ...rest } = record;
-    return { ...rest, id, name, config: parsed.config, ...learned };
+    // The same for the user's own data: a damaged copy is dropped, and the resume says what that means.
+    const own = await verifiedOwnDataSection(record.ownData, record.ownDataChecksum, parsed.config);
+    const ownNote = typeof record.ownDataProblem === 'string' ? { ownDataProblem: record.ownDataProblem } : {};
+    const {
+      format: _format,
+      learnedModels: _models,
+      learnedChecksum: _learnedChecksum,
+      learnedProblem: _problem,
+      ownData: _ownData,
+      ownDataChecksum: _ownDataChecksum,
+      ownDataProblem: _ownDataProblem,
+      ...rest
+    } = record;
+    return { ...rest, id, name, config: parsed.config, ...learned, ...ownNote, ...own };
   }
 
   async function renameCheckpoint(id: string, name: string): Promise<CheckpointMeta> {
@@ -219,8 +237,14 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
     }
     // A damaged learned-models section is left out (the models are refitted from the labels on resume).
     const learned = await verifiedLearnedSection(decoded.learnedModels, decoded.learnedChecksum);
-    const { checksum: _checksum, learnedModels: _models, learnedChecksum: _learnedChecksum, ...cp } = decoded;
-    return saveCheckpoint({ ...cp, ...(learned.learnedModels ? { learnedModels: learned.learnedModels } : {}) });
+    // A damaged own-data section too; why is kept with the checkpoint, for the note when it is resumed.
+    const own = decoded.ownData ? await verifiedOwnDataSection(decoded.ownData, decoded.ownDataChecksum, decoded.config) : {};
+    const { checksum: _checksum, learnedModels: _models, learnedChecksum: _learnedChecksum, ownData: _own, ownDataChecksum: _ownChecksum, ...cp } = decoded;
+    return saveCheckpoint({
+      ...cp,
+      ...(learned.learnedModels ? { learnedModels: learned.learnedModels } : {}),
+      ...(own.ownData ? { ownData: own.ownData } : own.ownDataProblem ? { ownDataProblem: own.ownDataProblem } : {}),
+    });
   }
 
   async function sweepOrphans(minAgeMs = ORPHAN_MIN_AGE_MS): Promise<number> {
@@ -329,8 +353,9 @@ function isRecord(value: unknown): value is StoredRecord {
 }
 
 function metaOf(record: StoredRecord, name: string): CheckpointMeta {
-  const tensorBytes = [...record.weights, ...record.optimizer, ...(record.learnedModels ?? [])].reduce((n, t) => n + t.data.byteLength, 0);
-  const otherBytes = JSON.stringify({ config: record.config, rng: record.rng, metrics: record.metrics }).length;
+  const tensors = [...record.weights, ...record.optimizer, ...(record.learnedModels ?? []), ...(record.ownData?.prior ?? [])];
+  const tensorBytes = tensors.reduce((n, t) => n + t.data.byteLength, 0);
+  const otherBytes = JSON.stringify({ config: record.config, rng: record.rng, metrics: record.metrics }).length + (record.ownData ? corpusCharacters(record.ownData.corpus) : 0);
   return {
     id: record.id,
     name,
@@ -340,6 +365,10 @@ function metaOf(record: StoredRecord, name: string): CheckpointMeta {
     createdAt: record.createdAt,
     sizeBytes: tensorBytes + otherBytes,
   };
+}
+
+function compactOwnData(section: OwnDataSection): OwnDataSection {
+  return { corpus: section.corpus, ...(section.prior ? { prior: section.prior.map(compactTensor) } : {}) };
 }
 
 function cleanName(name: string, createdAt: number): string {

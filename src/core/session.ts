@@ -2,16 +2,17 @@
 // The Worker exposes it through Comlink; browser tests drive it directly.
 import { chooseBackend, memoryStats, watchDeviceLoss, type BackendInfo } from './backend';
 import { openCheckpointStorage, type CheckpointStorage } from './checkpoints';
-import { CheckpointError, type CheckpointMeta, type NewCheckpoint } from './checkpoints/types';
+import { CheckpointError, type Checkpoint, type CheckpointMeta, type NewCheckpoint, type OwnDataSection } from './checkpoints/types';
+import { droppedOwnData, ownDataProblem } from './checkpoints/ownDataSection';
 import { formatErrors, parseConfig, type ExperimentConfig } from './config';
-import { CharGru } from './models/charGru';
+import { CharGru, weightShapes, type GruSize } from './models/charGru';
 import { pretrainMle } from './pretrain';
 import { fetchPrior, priorStem } from './priors';
 import { rewardProblems } from './rewards/registry';
 import { trainPriorOnUpload, type UploadMode, type UploadOutcome } from './tasks/uploadedPrior';
-import { ownTextTask, type CorpusTask } from './tasks/corpusTasks';
-import { shippedNoveltySet } from './tasks/moleculeView';
-import { uploadedMolecules, type UploadedMolecules } from './tasks/uploadedMolecules';
+import type { CorpusTask } from './tasks/corpusTasks';
+import { missingOwnDataNote, ownMoleculesCorpus, ownTextTaskOf, uploadedMoleculesOf, type OwnMolecules, type OwnText } from './tasks/ownCorpus';
+import type { UploadedMolecules } from './tasks/uploadedMolecules';
 import type { CorpusPreview } from './tasks/textData';
 import type { PreferenceLearner } from './learned/learner';
 import type { ConfigureResult, EventListener, InitOptions, PairAnswer, PairView, PreferenceResult, PreferenceSummary, RunState, StorageResult, UpdateMetrics, WorkerEvent } from './protocol';
@@ -59,10 +60,13 @@ export class TrainingSession {
   private minUpdateIntervalMs = 0;
   private autosaving: Promise<void> | null = null;
   private storageHandle: CheckpointStorage | null = null;
-  /** Free text on the user's own text (pasted or uploaded in this tab; links never carry it). */
-  private ownText: CorpusTask | null = null;
-  /** Molecules the user trained a prior on in this tab: the task's corpus and novelty reference from then on. */
-  private ownMolecules: UploadedMolecules | null = null;
+  /**
+   * Free text on the user's own text (pasted or uploaded in this tab, or restored from a checkpoint of a run on it; links
+   * never carry it), with the plain data a checkpoint carries.
+   */
+  private ownText: { task: CorpusTask; corpus: OwnText } | null = null;
+  /** Molecules the user trained a prior on (here or in a resumed run): the task's corpus and novelty reference from then on. */
+  private ownMolecules: { uploaded: UploadedMolecules; corpus: OwnMolecules } | null = null;
   /** The sequence task the current run was built with (Words and Free text carry their loaded corpus). */
   private task: SequenceTask | null = null;
   backend: BackendInfo | null = null;
@@ -187,9 +191,15 @@ export class TrainingSession {
           this.setState('paused', 'The upload was not used; the run is unchanged');
           return outcome;
         }
-        if (text) this.ownText = ownTextTask(text.examples, text.preview);
-        if (molecules) this.ownMolecules = uploadedMolecules(molecules.examples, molecules.canonical, mode, mode === 'finetune' ? await shippedNoveltySet() : null);
-        this.priors.set(priorKey(text ? this.ownText! : molecules ? this.ownMolecules!.task : task, size), values);
+        if (text) {
+          const corpus: OwnText = { kind: 'text', examples: text.examples, dropped: text.preview.dropped ?? { outsideAlphabet: 0, junk: 0 } };
+          this.ownText = { task: ownTextTaskOf(corpus), corpus };
+        }
+        if (molecules) {
+          const corpus = ownMoleculesCorpus(molecules.examples, molecules.canonical, mode);
+          this.ownMolecules = { uploaded: await uploadedMoleculesOf(corpus), corpus };
+        }
+        this.priors.set(priorKey(text ? this.ownText!.task : molecules ? this.ownMolecules!.uploaded.task : task, size), values);
         await this.rebuild();
         return outcome;
       } catch (err) {
@@ -285,14 +295,15 @@ export class TrainingSession {
       const meta = (await this.storage.listCheckpoints()).find((m) => m.id === id);
       await this.pause();
       await this.building;
+      const own = await this.restoreOwnData(cp);
       this.config = cp.config;
-      await this.rebuild(runIdOfAutosave(id) ?? undefined);
+      await this.rebuild(runIdOfAutosave(id) ?? undefined, own.use);
       const trainer = this.trainer;
       if (!trainer) throw new CheckpointError('storage', 'The run could not be rebuilt for this checkpoint; see the error above.');
       await this.exclusive(() =>
         trainer.importState({ updates: cp.update, weights: cp.weights, optimizer: cp.optimizer, rng: cp.rng, molecules: cp.molecules, preferences: cp.preferences, learnedModels: cp.learnedModels }),
       );
-      const learnedNote = [cp.learnedProblem, trainer.learnedRestoreNote].filter(Boolean).join('; ');
+      const learnedNote = [own.note, cp.learnedProblem, trainer.learnedRestoreNote].filter(Boolean).join('; ');
       this.history = readMetricsHistory(cp.metrics);
       this.lastSavedUpdate = runIdOfAutosave(id) ? cp.update : 0;
       this.emit({ type: 'restored', checkpointId: id, runId: this.runId, config: cp.config, update: cp.update, metrics: this.history.slice() });
@@ -300,6 +311,53 @@ export class TrainingSession {
       this.flush();
       return meta ?? { id, name: cp.name, task: cp.config.task, update: cp.update, meanReward: cp.meanReward, createdAt: cp.createdAt, sizeBytes: 0 };
     });
+  }
+
+  /**
+   * Before a resumed run is rebuilt: a checkpoint of a run on the user's own data brings that data back (the corpus, and
+   * the prior trained on it). A damaged copy makes the run resume on the built-in data, with a note that says so. A
+   * checkpoint without a copy (a run on built-in data, or one saved before checkpoints carried it) keeps this tab's.
+   */
+  private async restoreOwnData(cp: Checkpoint): Promise<{ use: boolean; note: string | null }> {
+    const config = cp.config;
+    const kind = config.task === 'text' && config.text.source === 'own' ? 'text' : config.task === 'molecules' ? 'molecules' : null;
+    if (!kind) return { use: true, note: null };
+    // Checked again against the model size: storage cannot know the shapes a prior needs.
+    const invalid = cp.ownData ? ownDataProblem(cp.ownData, config, expectedWeightShapes(config)) : null;
+    const problem = invalid ? droppedOwnData(invalid).ownDataProblem : cp.ownDataProblem;
+    if (problem) return { use: false, note: missingOwnDataNote(kind, problem) };
+    if (cp.ownData) {
+      await this.adoptOwnData(cp.ownData, config);
+      return { use: true, note: null };
+    }
+    return { use: true, note: kind === 'text' && !this.ownText ? missingOwnDataNote('text') : null };
+  }
+
+  /** Makes a checkpoint's own data this session's: the task's corpus from now on, and its prior for the run's size. */
+  private async adoptOwnData(section: OwnDataSection, config: ExperimentConfig): Promise<void> {
+    const corpus = section.corpus;
+    let task: SequenceTask;
+    if (corpus.kind === 'text') {
+      this.ownText = { task: ownTextTaskOf(corpus), corpus };
+      task = this.ownText.task;
+    } else {
+      this.ownMolecules = { uploaded: await uploadedMoleculesOf(corpus), corpus };
+      task = this.ownMolecules.uploaded.task;
+    }
+    const key = priorKey(task, config.model);
+    // Without a prior the run had used the shipped one (its size had none trained on the upload): so does the resume.
+    if (section.prior) this.priors.set(key, Object.fromEntries(section.prior.map((t) => [t.name, t.data as Float32Array])));
+    else this.priors.delete(key);
+  }
+
+  /** The user's data the current run was built on, for its checkpoint: the corpus, and the prior trained on it. */
+  private ownDataOfRun(config: ExperimentConfig): OwnDataSection | null {
+    const task = this.task;
+    const corpus = !task?.ownData ? null : task === this.ownText?.task ? this.ownText.corpus : task === this.ownMolecules?.uploaded.task ? this.ownMolecules.corpus : null;
+    if (!task || !corpus) return null;
+    const size = { vocab: task.tokenizer.vocab.length, ...config.model };
+    const values = this.priors.get(priorKey(task, size));
+    return { corpus, ...(values ? { prior: serializedPrior(size, values) } : {}) };
   }
 
   /** The run's full state, read between updates (async reads: training waits only for the readback). */
@@ -310,6 +368,7 @@ export class TrainingSession {
       if (!trainer) throw new CheckpointError('missing', 'There is no run to save yet.');
       const state = await trainer.exportState();
       const metrics = this.history.slice();
+      const ownData = this.ownDataOfRun(trainer.currentConfig);
       return {
         name,
         config: trainer.currentConfig,
@@ -320,6 +379,7 @@ export class TrainingSession {
         ...(state.molecules ? { molecules: state.molecules } : {}),
         ...(state.preferences?.length ? { preferences: state.preferences } : {}),
         ...(state.learnedModels?.length ? { learnedModels: state.learnedModels } : {}),
+        ...(ownData ? { ownData } : {}),
         metrics,
         meanReward: metrics[metrics.length - 1]?.rewardMean ?? null,
       };
@@ -417,8 +477,11 @@ export class TrainingSession {
     }
   }
 
-  /** Builds a fresh run from the prior: a new run id (or the given one, when resuming), an empty metrics history. */
-  private rebuild(runId?: string): Promise<void> {
+  /**
+   * Builds a fresh run from the prior: a new run id (or the given one, when resuming), an empty metrics history.
+   * `useOwnData` false builds it on the built-in data even if this tab has the user's (a resumed run whose copy was damaged).
+   */
+  private rebuild(runId?: string, useOwnData = true): Promise<void> {
     const build = async () => {
       const config = this.config!;
       // A person's labels outlive the policy: a reset (or a new seed or model size) on the same task keeps them, and the
@@ -444,18 +507,18 @@ export class TrainingSession {
         this.setState('ready', 'Ready: the painter starts from random weights (its initial policy is the prior)');
         return;
       }
-      const task = await this.taskFor(config);
+      const task = await this.taskFor(config, useOwnData);
       this.task = task;
       const size = { vocab: task.tokenizer.vocab.length, ...config.model };
       const priorValues = await this.obtainPrior(task, size);
       const prior = CharGru.fromValues(size, priorValues, false, 'prior');
       const policy = CharGru.fromValues(size, priorValues, true, 'policy');
       const trainer = new SequenceTrainer(config, task, policy, prior);
-      if (config.task === 'molecules' && this.ownMolecules) trainer.setNoveltySet(this.ownMolecules.novelty);
+      if (this.ownMolecules && task === this.ownMolecules.uploaded.task) trainer.setNoveltySet(this.ownMolecules.uploaded.novelty);
       if (keptLabels.length) trainer.learned.loadPreferences(keptLabels);
       this.trainer = trainer;
-      const waiting = config.task === 'text' && config.text.source === 'own' && !this.ownText;
-      this.setState('ready', waiting ? 'Ready: no text of your own yet in this tab (links do not carry it); until you paste or upload one, the run uses Moby-Dick' : `Ready: ${task.label} prior loaded (${priorKey(task, size)})`);
+      const waiting = config.task === 'text' && config.text.source === 'own' && task !== this.ownText?.task;
+      this.setState('ready', waiting ? 'Ready: no text of your own yet in this run (links never carry it; saved checkpoints do); until you paste or upload one, the run uses Moby-Dick' : `Ready: ${task.label} prior loaded (${priorKey(task, size)})`);
     };
     this.building = build().catch((err) => {
       this.emit({ type: 'error', message: `Could not prepare the run: ${err instanceof Error ? err.message : String(err)}`, hint: 'Check the model settings, or reload the page.' });
@@ -464,10 +527,10 @@ export class TrainingSession {
     return this.building;
   }
 
-  /** The task of a config, its corpus loaded: Free text on the user's own text when there is one, else the built-in one. */
-  private async taskFor(config: ExperimentConfig): Promise<SequenceTask> {
-    if (config.task === 'text' && config.text.source === 'own' && this.ownText) return this.ownText;
-    if (config.task === 'molecules' && this.ownMolecules) return this.ownMolecules.task;
+  /** The task of a config, its corpus loaded: on the user's own text or molecules when there are some (and wanted), else built-in. */
+  private async taskFor(config: ExperimentConfig, useOwnData: boolean): Promise<SequenceTask> {
+    if (useOwnData && config.task === 'text' && config.text.source === 'own' && this.ownText) return this.ownText.task;
+    if (useOwnData && config.task === 'molecules' && this.ownMolecules) return this.ownMolecules.uploaded.task;
     const task = sequenceTask(config.task);
     if (task.load) {
       this.setState('loading-prior', `Loading the ${task.label} corpus`);
@@ -532,6 +595,11 @@ export class TrainingSession {
 /** Where a prior is kept in the session: a prior trained on the user's own text never stands in for the shipped one. */
 function priorKey(task: SequenceTask, size: { embedding: number; hidden: number }): string {
   return `${priorStem(task.id, size)}${task.ownData ? '+own' : ''}`;
+}
+
+/** A prior's weights as checkpoint tensors, named and shaped like the GRU policy's. */
+function serializedPrior(size: GruSize, values: Record<string, Float32Array>): OwnDataSection['prior'] {
+  return Object.entries(weightShapes(size)).map(([name, shape]) => ({ name, shape, dtype: 'float32' as const, data: values[name] }));
 }
 
 /** Folds consecutive metrics events into one message. */

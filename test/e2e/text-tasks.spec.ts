@@ -76,7 +76,8 @@ test('Free text: Moby-Dick by default, then a pasted text fine-tunes the prior, 
 
   await chooseOwnText(page);
   const own = page.getByTestId('own-text');
-  await expect(own).toContainText('links and checkpoints do not carry it');
+  await expect(own).toContainText('Links never carry your text');
+  await expect(own).toContainText('Saved checkpoints and exported checkpoint files do carry it');
   await page.getByTestId('own-text-paste').fill(OWN_TEXT);
   await page.getByTestId('own-text-train').click();
   const result = page.getByTestId('own-text-result');
@@ -95,6 +96,32 @@ test('Free text: Moby-Dick by default, then a pasted text fine-tunes the prior, 
   expect(errors).toEqual([]);
 });
 
+test('Free text: a saved checkpoint carries your text and its prior; after a reload, resuming it brings them back', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openReady(page, '/?backend=wasm');
+  await chooseTask(page, 'Free text');
+  await chooseOwnText(page);
+  await page.getByTestId('own-text-paste').fill(OWN_TEXT);
+  await page.getByTestId('own-text-train').click();
+  await expect(page.getByTestId('own-text-result')).toContainText(/12 examples/, { timeout: READY_TIMEOUT_MS });
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled({ timeout: READY_TIMEOUT_MS });
+  await stepTimes(page, 1);
+  await page.locator('#checkpoint-name').fill('keeper run');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByTestId('checkpoint-message')).toHaveText('Saved "keeper run" at update 1.');
+
+  // The reloaded page opens the link's settings, which never carry the text: Moby-Dick until the run is resumed.
+  await page.reload();
+  await expect(page.getByTestId('status-message')).toContainText('no text of your own yet', { timeout: READY_TIMEOUT_MS });
+  const preview = page.getByTestId('corpus-preview');
+  await expect(preview).toContainText('Moby-Dick');
+  await page.getByRole('button', { name: 'Resume keeper run' }).click();
+  await expect(page.getByTestId('status-message')).toHaveText('Resumed "keeper run" at update 1', { timeout: READY_TIMEOUT_MS });
+  await expect(preview).toContainText(/your text\. 12 examples/);
+  await expect(page.getByTestId('metric-step')).toHaveText('1');
+  expect(errors).toEqual([]);
+});
+
 test('a link to a Free text run on an own text explains that the text must be pasted again', async ({ page }) => {
   const errors = collectErrors(page);
   await openReady(page, '/?backend=wasm');
@@ -107,7 +134,7 @@ test('a link to a Free text run on an own text explains that the text must be pa
   await openReady(fresh, link);
   await expect(fresh.locator('#field-text-source')).toHaveValue('own');
   await expect(fresh.getByTestId('own-text')).toContainText('a link to this run asks for it to be pasted again');
-  await expect(fresh.getByTestId('own-text')).toContainText('Until you train on a text of yours in this tab, the run uses Moby-Dick.');
+  await expect(fresh.getByTestId('own-text')).toContainText('Until you train on a text of yours in this tab, or resume a checkpoint of a run on one, the run uses Moby-Dick.');
   await expect(fresh.getByTestId('corpus-preview')).toContainText('Moby-Dick');
   expect(errors).toEqual([]);
 });

@@ -4,8 +4,9 @@
 // Digest = SHA-256( SHA-256(header) ‖ SHA-256(tensor 1 bytes) ‖ … ), where header is the canonical JSON of every
 // non-tensor field plus each tensor's group, name, shape and dtype. Hashing tensors one by one avoids copying all
 // weights into one buffer.
+import { corpusParts, linesBytes } from './ownDataLines';
 import { tensorBytes } from './tensors';
-import type { ChecksummedFields, SerializedTensor } from './types';
+import type { ChecksummedFields, OwnDataSection, SerializedTensor } from './types';
 
 const encoder = new TextEncoder();
 
@@ -26,11 +27,7 @@ export async function checkpointChecksum(cp: ChecksummedFields): Promise<string>
       ...cp.optimizer.map((t) => ({ group: 'optimizer', name: t.name, shape: t.shape, dtype: t.dtype })),
     ],
   });
-  const parts = [encoder.encode(header), ...[...cp.weights, ...cp.optimizer].map(tensorBytes)];
-  const digests = await Promise.all(parts.map((p) => crypto.subtle.digest('SHA-256', p)));
-  const joined = new Uint8Array(digests.length * 32);
-  digests.forEach((d, i) => joined.set(new Uint8Array(d), i * 32));
-  return toHex(await crypto.subtle.digest('SHA-256', joined));
+  return digestOfParts([encoder.encode(header), ...[...cp.weights, ...cp.optimizer].map(tensorBytes)]);
 }
 
 /** The learned models' own digest, built the same way from their names, shapes, dtypes and bytes. */
@@ -39,7 +36,24 @@ export async function learnedModelsChecksum(tensors: readonly SerializedTensor[]
     format: 'rewardlab-learned-models-checksum/1',
     tensors: tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype })),
   });
-  const parts = [encoder.encode(header), ...tensors.map(tensorBytes)];
+  return digestOfParts([encoder.encode(header), ...tensors.map(tensorBytes)]);
+}
+
+/** The own-data section's digest: its corpus's small fields and list lengths, each list as UTF-8 lines, the prior's tensors. */
+export async function ownDataChecksum(section: OwnDataSection): Promise<string> {
+  const { fields, lists } = corpusParts(section.corpus);
+  const prior = section.prior ?? [];
+  const header = canonicalJson({
+    format: 'rewardlab-own-data-checksum/1',
+    corpus: fields,
+    counts: lists.map((l) => l.length),
+    tensors: prior.map((t) => ({ name: t.name, shape: t.shape, dtype: t.dtype })),
+  });
+  return digestOfParts([encoder.encode(header), ...lists.map(linesBytes), ...prior.map(tensorBytes)]);
+}
+
+/** SHA-256 of the parts' SHA-256s, in order: no part is copied into one big buffer. */
+async function digestOfParts(parts: readonly Uint8Array<ArrayBuffer>[]): Promise<string> {
   const digests = await Promise.all(parts.map((p) => crypto.subtle.digest('SHA-256', p)));
   const joined = new Uint8Array(digests.length * 32);
   digests.forEach((d, i) => joined.set(new Uint8Array(d), i * 32));

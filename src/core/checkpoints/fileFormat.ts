@@ -4,15 +4,19 @@
 //   bytes 8–11   format version, uint32 little-endian (FILE_VERSION)
 //   bytes 12–15  header length H in bytes, uint32 little-endian
 //   16 … 16+H    header: UTF-8 JSON (FileHeader below)
-//   then         tensor data, back to back in header order (weights, optimizer, then learned models), little-endian
-//                float32/int32
+//   then         tensor data, back to back in header order (weights, optimizer, learned models, then the prior
+//                trained on the user's own data), little-endian float32/int32
+//   then         the user's own corpus, when the run was trained on it: UTF-8 lines, one block per list (ownDataFile.ts)
 //
 // Reading validates everything before anything is stored: size caps, magic, version, header schema, the config
-// through parseConfig, byte lengths against shapes, and optionally weight shapes against the config.
+// through parseConfig, byte lengths against shapes, and optionally weight shapes against the config. The own-data
+// section is checked on its own: a malformed or damaged one is dropped with a note, the rest still imports.
 import * as v from 'valibot';
 import { MoleculeLearnerStateSchema } from '../chem/learnerState';
 import { formatErrors, parseConfig, type ExperimentConfig } from '../config';
-import { BYTES_PER_ELEMENT, elementCount, isValidShape, tensorBytes } from './tensors';
+import { ownDataFileParts, readOwnDataFromFile } from './ownDataFile';
+import { MAX_PROBLEM_CHARS } from './ownDataSection';
+import { BYTES_PER_ELEMENT, elementCount, isValidShape, shapeMismatch, tensorBytes } from './tensors';
 import { CheckpointError, type Checkpoint, type SerializedTensor } from './types';
 import { LabelledPairsSchema } from '../learned/preferences';
 
@@ -23,7 +27,7 @@ export const MAX_HEADER_BYTES = 32 * 1024 * 1024;
 const PREAMBLE_BYTES = 16;
 
 const TensorHeaderSchema = v.object({
-  group: v.picklist(['weights', 'optimizer', 'learned']),
+  group: v.picklist(['weights', 'optimizer', 'learned', 'own']),
   name: v.pipe(v.string(), v.minLength(1), v.maxLength(200)),
   shape: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0))), v.maxLength(8)),
   dtype: v.picklist(['float32', 'int32']),
@@ -46,6 +50,10 @@ const FileHeaderSchema = v.object({
   preferences: v.optional(LabelledPairsSchema),
   /** SHA-256 of the learned models' tensors (optional: files without learned models have none). */
   learnedChecksum: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/))),
+  /** The user's own data (optional: runs on built-in data, and older files, have none); read by ownDataFile.ts. */
+  ownData: v.optional(v.unknown()),
+  /** Why an own-data section was dropped when this checkpoint was imported before (kept for the resume's note). */
+  ownDataProblem: v.optional(v.pipe(v.string(), v.maxLength(MAX_PROBLEM_CHARS))),
 });
 type FileHeader = v.InferOutput<typeof FileHeaderSchema>;
 
@@ -55,10 +63,13 @@ export type ExpectedShapes =
   | ((config: ExperimentConfig) => Readonly<Record<string, readonly number[]>>);
 
 export function encodeCheckpointFile(cp: Checkpoint): Blob {
+  // Only a verified section (one with its checksum) is written.
+  const own = cp.ownData && cp.ownDataChecksum ? ownDataFileParts(cp.ownData, cp.ownDataChecksum) : null;
   const tensors = [
     ...cp.weights.map((t) => ({ group: 'weights' as const, t })),
     ...cp.optimizer.map((t) => ({ group: 'optimizer' as const, t })),
     ...(cp.learnedModels ?? []).map((t) => ({ group: 'learned' as const, t })),
+    ...(own ? (cp.ownData?.prior ?? []) : []).map((t) => ({ group: 'own' as const, t })),
   ];
   const header: FileHeader = {
     name: cp.name,
@@ -72,6 +83,8 @@ export function encodeCheckpointFile(cp: Checkpoint): Blob {
     ...(cp.molecules ? { molecules: cp.molecules } : {}),
     ...(cp.preferences?.length ? { preferences: cp.preferences } : {}),
     ...(cp.learnedModels?.length && cp.learnedChecksum ? { learnedChecksum: cp.learnedChecksum } : {}),
+    ...(own ? { ownData: own.header } : {}),
+    ...(cp.ownDataProblem ? { ownDataProblem: cp.ownDataProblem.slice(0, MAX_PROBLEM_CHARS) } : {}),
     tensors: tensors.map(({ group, t }) => ({ group, name: t.name, shape: t.shape, dtype: t.dtype, byteLength: t.data.byteLength })),
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
@@ -80,10 +93,14 @@ export function encodeCheckpointFile(cp: Checkpoint): Blob {
   const view = new DataView(preamble.buffer);
   view.setUint32(8, FILE_VERSION, true);
   view.setUint32(12, headerBytes.byteLength, true);
-  return new Blob([preamble, headerBytes, ...tensors.map(({ t }) => tensorBytes(t))], { type: 'application/octet-stream' });
+  const blocks = [preamble, headerBytes, ...tensors.map(({ t }) => tensorBytes(t)), ...(own?.blocks ?? [])];
+  return new Blob(blocks, { type: 'application/octet-stream' });
 }
 
-/** A checkpoint read from a file, not yet checksummed (the caller compares `checksum`, and `learnedChecksum`, with fresh ones). */
+/**
+ * A checkpoint read from a file, not yet checksummed (the caller compares `checksum`, `learnedChecksum` and
+ * `ownDataChecksum` with fresh ones). `ownDataProblem` says why a malformed own-data section was left out.
+ */
 export type DecodedFile = Omit<Checkpoint, 'id'>;
 
 export async function decodeCheckpointFile(file: Blob, expectedShapes?: ExpectedShapes): Promise<DecodedFile> {
@@ -117,7 +134,8 @@ export async function decodeCheckpointFile(file: Blob, expectedShapes?: Expected
   const weights: SerializedTensor[] = [];
   const optimizer: SerializedTensor[] = [];
   const learned: SerializedTensor[] = [];
-  const seen = { weights: new Set<string>(), optimizer: new Set<string>(), learned: new Set<string>() };
+  const own: SerializedTensor[] = [];
+  const seen = { weights: new Set<string>(), optimizer: new Set<string>(), learned: new Set<string>(), own: new Set<string>() };
   for (const t of header.tensors) {
     if (!isValidShape(t.shape)) refuse(`tensor "${t.name}" has an invalid shape`);
     if (seen[t.group].has(t.name)) refuse(`it has two ${t.group} tensors named "${t.name}"`);
@@ -127,12 +145,15 @@ export async function decodeCheckpointFile(file: Blob, expectedShapes?: Expected
     const copy = bytes.slice(offset, offset + t.byteLength).buffer;
     offset += t.byteLength;
     const data = t.dtype === 'float32' ? new Float32Array(copy) : new Int32Array(copy);
-    ({ weights, optimizer, learned })[t.group].push({ name: t.name, shape: t.shape, dtype: t.dtype, data });
+    ({ weights, optimizer, learned, own })[t.group].push({ name: t.name, shape: t.shape, dtype: t.dtype, data });
   }
+  const expected = typeof expectedShapes === 'function' ? expectedShapes(config.config) : expectedShapes;
+  const { end, ...ownData } = readOwnDataFromFile(header.ownData, own, bytes, offset, config.config, expected);
+  // An unreadable own-data entry leaves its blocks' size unknown: the rest of the file is taken to be them.
+  offset = end ?? bytes.byteLength;
   if (offset !== bytes.byteLength) refuse(`it has ${bytes.byteLength - offset} unexpected bytes after the tensors`);
 
-  if (expectedShapes) {
-    const expected = typeof expectedShapes === 'function' ? expectedShapes(config.config) : expectedShapes;
+  if (expected) {
     const problem = shapeMismatch(weights, expected);
     if (problem) refuse(problem);
   }
@@ -150,21 +171,10 @@ export async function decodeCheckpointFile(file: Blob, expectedShapes?: Expected
     ...(header.molecules ? { molecules: header.molecules } : {}),
     ...(header.preferences?.length ? { preferences: header.preferences } : {}),
     ...(learned.length ? { learnedModels: learned, ...(header.learnedChecksum ? { learnedChecksum: header.learnedChecksum } : {}) } : {}),
+    ...ownData,
+    ...(!ownData.ownDataProblem && header.ownDataProblem ? { ownDataProblem: header.ownDataProblem } : {}),
     checksum: header.checksum,
   };
-}
-
-function shapeMismatch(weights: readonly SerializedTensor[], expected: Readonly<Record<string, readonly number[]>>): string | null {
-  const byName = new Map(weights.map((t) => [t.name, t.shape]));
-  for (const [name, shape] of Object.entries(expected)) {
-    const got = byName.get(name);
-    if (!got) return `its weights lack "${name}", which this model needs`;
-    if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
-      return `weight "${name}" has shape [${got.join(', ')}], but its settings need [${shape.join(', ')}]`;
-    }
-  }
-  const extra = weights.find((t) => !Object.hasOwn(expected, t.name));
-  return extra ? `it has a weight "${extra.name}" that this model does not use` : null;
 }
 
 function refuse(why: string): never {

@@ -38,6 +38,20 @@ export function tensorListProblem(tensors: unknown, group: string): string | nul
   return null;
 }
 
+/** How a tensor list differs from the names and shapes a model needs, or null when it fits exactly. */
+export function shapeMismatch(weights: readonly SerializedTensor[], expected: Readonly<Record<string, readonly number[]>>): string | null {
+  const byName = new Map(weights.map((t) => [t.name, t.shape]));
+  for (const [name, shape] of Object.entries(expected)) {
+    const got = byName.get(name);
+    if (!got) return `its weights lack "${name}", which this model needs`;
+    if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
+      return `weight "${name}" has shape [${got.join(', ')}], but its settings need [${shape.join(', ')}]`;
+    }
+  }
+  const extra = weights.find((t) => !Object.hasOwn(expected, t.name));
+  return extra ? `it has a weight "${extra.name}" that this model does not use` : null;
+}
+
 /** The tensor's bytes, as a view (no copy). Little-endian on every platform browsers run on. */
 export function tensorBytes(t: SerializedTensor): Uint8Array<ArrayBuffer> {
   return new Uint8Array(t.data.buffer as ArrayBuffer, t.data.byteOffset, t.data.byteLength);

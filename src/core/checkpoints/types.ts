@@ -4,12 +4,20 @@ import type { ExperimentConfig } from '../config';
 import type { TaskId } from '../rewards/types';
 import type { MoleculeLearnerState } from '../chem/learnerState';
 import type { LabelledPair } from '../learned/preferences';
+import type { OwnCorpus } from '../tasks/ownCorpus';
 
 export interface SerializedTensor {
   name: string;
   shape: number[];
   dtype: 'float32' | 'int32';
   data: Float32Array | Int32Array;
+}
+
+/** A run on the user's own text or molecules: the prior trained on the upload and the corpus, so a resume rebuilds the run on them. */
+export interface OwnDataSection {
+  corpus: OwnCorpus;
+  /** The prior trained on the upload, named and shaped like the run's GRU weights (absent when the run's model size has none). */
+  prior?: SerializedTensor[];
 }
 
 export interface Checkpoint {
@@ -40,15 +48,24 @@ export interface Checkpoint {
   learnedChecksum?: string;
   /** Set on load, never stored: why a learned-models section was dropped. */
   learnedProblem?: string;
-  /** SHA-256 (hex) over everything except id and name (and the learned models, which have their own). */
+  /** A run on the user's own data: that data (absent for runs on the built-in data, and in older checkpoints). */
+  ownData?: OwnDataSection;
+  /** SHA-256 (hex) of ownData alone, so a damaged copy of the user's data is dropped on load without losing the run. */
+  ownDataChecksum?: string;
+  /** Why the run's own-data section was dropped (on load, or on import, where it is kept as a note for the resume). */
+  ownDataProblem?: string;
+  /** SHA-256 (hex) over everything except id and name (and the learned models and own data, which have their own). */
   checksum: string;
 }
 
 /** What the caller hands to saveCheckpoint: the id and checksum are assigned there, createdAt defaults to now. */
-export type NewCheckpoint = Omit<Checkpoint, 'id' | 'checksum' | 'createdAt' | 'learnedChecksum' | 'learnedProblem'> & { createdAt?: number };
+export type NewCheckpoint = Omit<Checkpoint, 'id' | 'checksum' | 'createdAt' | 'learnedChecksum' | 'learnedProblem' | 'ownDataChecksum'> & { createdAt?: number };
 
 /** The fields the checksum covers. */
-export type ChecksummedFields = Omit<Checkpoint, 'id' | 'name' | 'checksum' | 'learnedModels' | 'learnedChecksum' | 'learnedProblem'>;
+export type ChecksummedFields = Omit<
+  Checkpoint,
+  'id' | 'name' | 'checksum' | 'learnedModels' | 'learnedChecksum' | 'learnedProblem' | 'ownData' | 'ownDataChecksum' | 'ownDataProblem'
+>;
 
 /** One row of the checkpoints list: small, kept in the index so listing never reads tensors. */
 export interface CheckpointMeta {

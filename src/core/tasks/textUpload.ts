@@ -16,13 +16,18 @@ export interface ParsedText {
 const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
+/** The Task panel's view of an own text; a resumed checkpoint rebuilds it from the examples and the dropped counts. */
+export function ownTextPreview(examples: readonly string[], dropped: { outsideAlphabet: number; junk: number }): CorpusPreview {
+  return { ...previewOf(OWN_TEXT_SOURCE, examples), dropped: { ...dropped } };
+}
+
 /** Throws an Error with a message for the user when the text is too large; otherwise always returns (maybe 0 examples). */
 export function parseOwnText(raw: string, bytes: number): ParsedText {
   const tooBig = textSizeProblem(bytes);
   if (tooBig) throw new Error(tooBig);
   const { text, outsideAlphabet, junk } = normaliseText(raw);
   const examples = textChunks(text, TEXT_CHUNK_CHARS);
-  const preview = { ...previewOf(OWN_TEXT_SOURCE, examples), dropped: { outsideAlphabet, junk } };
+  const preview = ownTextPreview(examples, { outsideAlphabet, junk });
   const dropped: string[] = [];
   if (outsideAlphabet) dropped.push(`${plural(outsideAlphabet, 'character')} outside the alphabet`);
   if (junk) dropped.push(`${plural(junk, 'non-printable character')}`);
