@@ -277,7 +277,7 @@ export class TrainingSession {
   private async learnedRewards(): Promise<PreferenceLearner> {
     await this.ready();
     const learned = this.trainer?.learned;
-    if (!learned) throw new Error(`Comparing samples is not available for the ${this.config?.task ?? 'current'} task yet; switch to Names, Molecules or Paint.`);
+    if (!learned) throw new Error('There is no run to compare samples from: the run could not be built (see the message above); fix its settings or press Reset.');
     return learned;
   }
 
