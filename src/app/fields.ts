@@ -45,7 +45,7 @@ export const TASK_DESCRIPTIONS: Record<(typeof TASKS)[number], string> = {
   names: 'A character-level GRU pretrained on English first names writes one name per sample. That pretrained model is the prior.',
   words: 'A character-level GRU pretrained on the 16,593 distinct words of Moby-Dick writes one lower-case word per sample. That pretrained model is the prior.',
   text: 'A character-level GRU pretrained on sentences of Moby-Dick (or on your own text) writes up to 63 characters of lower-case prose per sample. That pretrained model is the prior.',
-  molecules: 'A GRU pretrained on 90,000 drug-like molecules writes one SMILES string per sample; RDKit checks and scores it. That pretrained model is the prior.',
+  molecules: 'A GRU pretrained on 90,000 drug-like molecules writes one SMILES string per sample; RDKit checks and scores it. That pretrained model is the prior: about 7 of its samples in 10 are valid molecules, and RL raises that within a few dozen updates.',
   paint: 'A small conv net paints a target image one brush stroke at a time; each stroke is rewarded by how much closer it brings the canvas to the target. It starts from random weights: that initial policy is its prior.',
 };
 const ALGORITHM_LABELS: Record<(typeof ALGORITHMS)[number], string> = { reinforce: 'REINFORCE', a2c: 'Actor-critic (A2C + GAE)', ppo: 'PPO (clipped)', reinvent: 'REINVENT (augmented likelihood)' };
