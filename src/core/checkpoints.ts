@@ -7,7 +7,7 @@
 // index still points at the previous good record; a record the index does not point at is an orphan and is swept.
 import { createStore, del, delMany, get, keys, set, update, type UseStore } from 'idb-keyval';
 import { formatErrors, parseConfig } from './config';
-import { checkpointChecksum, learnedModelsChecksum, ownDataChecksum } from './checkpoints/checksum';
+import { checkpointChecksum, checksumProblem, learnedModelsChecksum, ownDataChecksum } from './checkpoints/checksum';
 import { verifiedLearnedSection } from './checkpoints/learnedSection';
 import { corpusCharacters } from './checkpoints/ownDataLines';
 import { MAX_PROBLEM_CHARS, ownDataProblem, verifiedOwnDataSection } from './checkpoints/ownDataSection';
@@ -167,13 +167,8 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
       const pairs = readLabelledPairs(record.preferences);
       if (!pairs.ok) throw damaged(pairs.message);
     }
-    let checksum: string;
-    try {
-      checksum = await checkpointChecksum(record);
-    } catch {
-      throw damaged('its contents cannot be checked');
-    }
-    if (checksum !== record.checksum) throw damaged('its checksum does not match');
+    const mismatch = await checksumProblem(record, record.checksum, checkpointChecksum);
+    if (mismatch) throw damaged(`its ${mismatch}`);
     const parsed = parseConfig(record.config);
     if (!parsed.ok) {
       throw new CheckpointError('incompatible', `Checkpoint "${name}" uses settings this version does not accept: ${formatErrors(parsed.errors)}.`);

@@ -52,6 +52,19 @@ export async function ownDataChecksum(section: OwnDataSection): Promise<string> 
   return digestOfParts([encoder.encode(header), ...lists.map(linesBytes), ...prior.map(tensorBytes)]);
 }
 
+/**
+ * Why a saved section cannot be trusted, without the pronoun ("checksum is missing", "contents cannot be checked",
+ * "checksum does not match"), or null when `digest` of the section gives the checksum stored with it.
+ */
+export async function checksumProblem<T>(section: T, stored: unknown, digest: (section: T) => Promise<string>): Promise<string | null> {
+  if (typeof stored !== 'string') return 'checksum is missing';
+  try {
+    return (await digest(section)) === stored ? null : 'checksum does not match';
+  } catch {
+    return 'contents cannot be checked';
+  }
+}
+
 /** SHA-256 of the parts' SHA-256s, in order: no part is copied into one big buffer. */
 async function digestOfParts(parts: readonly Uint8Array<ArrayBuffer>[]): Promise<string> {
   const digests = await Promise.all(parts.map((p) => crypto.subtle.digest('SHA-256', p)));

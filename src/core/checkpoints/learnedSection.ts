@@ -1,6 +1,6 @@
 // The learned-models section of a checkpoint (reward model, discriminator), checked on its own: when it is damaged or
 // malformed it is dropped with a reason, and the run loads without it (its models are refitted from the saved labels).
-import { learnedModelsChecksum } from './checksum';
+import { checksumProblem, learnedModelsChecksum } from './checksum';
 import { tensorListProblem } from './tensors';
 import type { SerializedTensor } from './types';
 
@@ -18,13 +18,7 @@ export async function verifiedLearnedSection(tensors: unknown, checksum: unknown
   });
   const problem = tensorListProblem(tensors, 'learned models');
   if (problem) return drop(problem);
-  if (typeof checksum !== 'string') return drop('their checksum is missing');
   const list = tensors as SerializedTensor[];
-  let actual: string;
-  try {
-    actual = await learnedModelsChecksum(list);
-  } catch {
-    return drop('their contents cannot be checked');
-  }
-  return actual === checksum ? { learnedModels: list, learnedChecksum: checksum } : drop('their checksum does not match');
+  const mismatch = await checksumProblem(list, checksum, learnedModelsChecksum);
+  return mismatch ? drop(`their ${mismatch}`) : { learnedModels: list, learnedChecksum: checksum as string };
 }

@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import type { ExperimentConfig } from '../config';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../tasks/smilesData';
 import { MAX_TEXT_BYTES, TEXT_CHUNK_CHARS } from '../tasks/textData';
-import { ownDataChecksum } from './checksum';
+import { checksumProblem, ownDataChecksum } from './checksum';
 import { shapeMismatch, tensorListProblem } from './tensors';
 import type { OwnDataSection } from './types';
 
@@ -93,13 +93,7 @@ export async function verifiedOwnDataSection(section: unknown, checksum: unknown
   if (section === undefined) return {};
   const problem = ownDataProblem(section, config);
   if (problem) return droppedOwnData(problem);
-  if (typeof checksum !== 'string') return droppedOwnData('its checksum is missing');
   const own = section as OwnDataSection;
-  let actual: string;
-  try {
-    actual = await ownDataChecksum(own);
-  } catch {
-    return droppedOwnData('its contents cannot be checked');
-  }
-  return actual === checksum ? { ownData: own, ownDataChecksum: checksum } : droppedOwnData('its checksum does not match');
+  const mismatch = await checksumProblem(own, checksum, ownDataChecksum);
+  return mismatch ? droppedOwnData(`its ${mismatch}`) : { ownData: own, ownDataChecksum: checksum as string };
 }
