@@ -1,6 +1,7 @@
 // Browser side of `npm run pretrain`: trains a prior with our own code on WebGPU and hands its files to Node.
 import { chooseBackend, type BackendName } from '../src/core/backend';
 import { CharGru } from '../src/core/models/charGru';
+import { widenGruValues } from '../src/core/models/widenGru';
 import { evaluateNll, pretrainMle } from '../src/core/pretrain';
 import { parsePrior, priorStem, serializePrior } from '../src/core/priors';
 import { buildVocabulary } from '../src/core/tasks/smilesTokenizer';
@@ -77,15 +78,19 @@ async function run(req: PretrainRequest) {
   const train = corpus.filter((_, i) => i % 20 !== 0);
   const init = req.init ? await parsePrior(req.init.manifest, fromBase64(req.init.bin)) : null;
   const previous = (init?.manifest.training ?? {}) as Record<string, unknown>;
+  // A smaller --init (fewer hidden units, same vocabulary and embedding) is widened without changing its output.
+  const widenedFrom = init && init.manifest.size.hidden < size.hidden ? init.manifest.size.hidden : undefined;
   if (init) {
     const s = init.manifest.size;
-    if (s.vocab !== size.vocab || s.embedding !== size.embedding || s.hidden !== size.hidden || init.manifest.task !== task.id) {
-      throw new Error(`--init is a ${init.manifest.task} prior of size ${JSON.stringify(s)}, not ${task.id} ${JSON.stringify(size)}`);
+    if (s.vocab !== size.vocab || s.embedding !== size.embedding || s.hidden > size.hidden || init.manifest.task !== task.id) {
+      throw new Error(`--init is a ${init.manifest.task} prior of size ${JSON.stringify(s)}, not ${task.id} ${JSON.stringify(size)} (nor smaller)`);
     }
     if (init.manifest.vocab.join(' ') !== task.tokenizer.vocab.join(' ')) throw new Error('--init has another vocabulary than this task');
     console.log(`continuing from a prior trained ${String(previous.steps ?? '?')} steps (${String(previous.seconds ?? '?')} s)`);
+    if (widenedFrom) console.log(`widening it from ${widenedFrom} to ${size.hidden} hidden units (same output, new units start unread)`);
   }
-  const model = init ? CharGru.fromValues(size, init.values, true, 'pretrain') : CharGru.init(size, req.seed, true, 'pretrain');
+  const initValues = init && widenedFrom ? widenGruValues(init.values, init.manifest.size, size.hidden, req.seed) : init?.values;
+  const model = initValues ? CharGru.fromValues(size, initValues, true, 'pretrain') : CharGru.init(size, req.seed, true, 'pretrain');
   const started = performance.now();
   let last = { step: 0, loss: NaN };
   const deadline = req.minutes ? started + req.minutes * 60_000 : Infinity;
@@ -108,7 +113,7 @@ async function run(req: PretrainRequest) {
     backend: backend.name,
     seconds: Math.round((performance.now() - started) / 1000) + Number(previous.seconds ?? 0),
     secondsThisRun: Math.round((performance.now() - started) / 1000),
-    ...(init ? { continuedFrom: { steps: previous.steps, seconds: previous.seconds, sha256: init.manifest.sha256 } } : {}),
+    ...(init ? { continuedFrom: { steps: previous.steps, seconds: previous.seconds, sha256: init.manifest.sha256, ...(widenedFrom ? { hidden: widenedFrom } : {}) } } : {}),
     ...extra,
   });
   let nextSave = req.saveEveryMinutes ? started + req.saveEveryMinutes * 60_000 : Infinity;

@@ -3,7 +3,8 @@
 // Trains a task's prior with our own code in headless Chromium on WebGPU and writes it to public/priors/.
 // Molecules need `--data` (one SMILES per line, e.g. ../shared/data/smiles/train.smi): Node reads the file and hands its
 // text to the page; the data itself is never written to the repository.
-// --init continues from a prior's weights (the path of its .json/.bin without the extension); --lr sets the starting
+// --init continues from a prior's weights (the path of its .json/.bin without the extension; a prior with fewer hidden
+// units is first widened to --hidden without changing its output, src/core/models/widenGru.ts); --lr sets the starting
 // learning rate (a continued run should start lower than the task's recipe); --final-lr decays the
 // learning rate along a cosine to that value over --minutes (else --steps); --save-every M writes the weights so far to
 // --out every M minutes, so a long run can be stopped at any time and still leave a usable prior.

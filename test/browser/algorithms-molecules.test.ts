@@ -2,6 +2,7 @@
 // Reward: validity alone, a clear objective for an undertrained prior: the share of valid SMILES must rise.
 // WASM backend for the same reason as algorithms.test.ts (our kernels' CPU twins run there; WebGPU on SwiftShader is
 // about ten times slower on this GPU-less machine).
+import { TASK_DEFAULTS } from '../../src/core/config';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../src/core/backend';
@@ -13,7 +14,7 @@ let prior: Prior;
 
 beforeAll(async () => {
   expect((await chooseBackend('wasm')).name).toBe('wasm');
-  prior = await shippedPrior(MOLECULES_TASK, { embedding: 32, hidden: 256 });
+  prior = await shippedPrior(MOLECULES_TASK, TASK_DEFAULTS.molecules.model);
 });
 
 function trainer(config: object) {

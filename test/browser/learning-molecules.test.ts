@@ -8,13 +8,13 @@ import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../src/core/backend';
 import { BloomFilter } from '../../src/core/chem/bloom';
 import { initChem, type Chem } from '../../src/core/chem/index';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig, TASK_DEFAULTS } from '../../src/core/config';
 import { CharGru } from '../../src/core/models/charGru';
 import { fetchPrior, priorStem, type Prior } from '../../src/core/priors';
 import { MOLECULES_TASK } from '../../src/core/tasks/sequenceTasks';
 import { SequenceTrainer, TrainingFault, type UpdateResult } from '../../src/core/trainer';
 
-const SIZE = { vocab: MOLECULES_TASK.tokenizer.vocab.length, embedding: 32, hidden: 256 };
+const SIZE = { vocab: MOLECULES_TASK.tokenizer.vocab.length, ...TASK_DEFAULTS.molecules.model };
 let prior: Prior;
 let chem: Chem;
 let bloom: BloomFilter;
@@ -22,7 +22,7 @@ let bloom: BloomFilter;
 beforeAll(async () => {
   expect((await chooseBackend('wasm')).name).toBe('wasm');
   const found = await fetchPrior(`${location.origin}/`, priorStem('molecules', SIZE));
-  if (!found) throw new Error('No shipped molecules prior: run `npm run pretrain -- molecules --data ../shared/data/smiles/train.smi --hidden 256`');
+  if (!found) throw new Error('No shipped molecules prior: run `npm run pretrain -- molecules --data ../shared/data/smiles/train.smi --hidden ${SIZE.hidden}`');
   prior = found;
   expect(prior.manifest.vocab).toEqual(MOLECULES_TASK.tokenizer.vocab);
   chem = await initChem();

@@ -6,19 +6,19 @@ import { chooseBackend } from '../../src/core/backend';
 import { checkMoleculeLearnerState } from '../../src/core/chem/learnerState';
 import { checkpointChecksum } from '../../src/core/checkpoints/checksum';
 import { decodeCheckpointFile, encodeCheckpointFile } from '../../src/core/checkpoints/fileFormat';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig, TASK_DEFAULTS } from '../../src/core/config';
 import { CharGru } from '../../src/core/models/charGru';
 import { fetchPrior, priorStem, type Prior } from '../../src/core/priors';
 import { MOLECULES_TASK } from '../../src/core/tasks/sequenceTasks';
 import { SequenceTrainer } from '../../src/core/trainer';
 
-const SIZE = { vocab: MOLECULES_TASK.tokenizer.vocab.length, embedding: 32, hidden: 256 };
+const SIZE = { vocab: MOLECULES_TASK.tokenizer.vocab.length, ...TASK_DEFAULTS.molecules.model };
 let prior: Prior;
 
 beforeAll(async () => {
   expect((await chooseBackend('wasm')).name).toBe('wasm');
   const found = await fetchPrior(`${location.origin}/`, priorStem('molecules', SIZE));
-  if (!found) throw new Error('No shipped molecules prior in public/priors: run `npm run pretrain -- molecules --data ../shared/data/smiles/train.smi --hidden 256`');
+  if (!found) throw new Error('No shipped molecules prior in public/priors: run `npm run pretrain -- molecules --data ../shared/data/smiles/train.smi --hidden ${SIZE.hidden}`');
   prior = found;
 });
 

@@ -4,6 +4,7 @@
 // A damaged copy resumes on the shipped prior and built-in data, with a note that says so. On WASM, for speed.
 import { createStore, get, keys, set, type UseStore } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
+import { TASK_DEFAULTS } from '../../src/core/config';
 import { openCheckpointStorage, QUOTA_MESSAGE, type CheckpointStorage, type OwnDataSection } from '../../src/core/checkpoints';
 import { canonicalSmiles } from '../../src/core/chem/index';
 import type { Membership } from '../../src/core/chem/metrics';
@@ -168,7 +169,7 @@ describe('a run on your own molecules, resumed in a fresh session', () => {
     expect(stored.corpus.canonical).toEqual(canonical.map((c, i) => (c === OWN_MOLECULES[i] ? '' : c)));
     first.session.dispose();
 
-    const model = { embedding: 32, hidden: 256 };
+    const model = TASK_DEFAULTS.molecules.model;
     const shipped = await shippedPrior('molecules', model);
     expect(same(uploaded, shipped)).toBe(false);
 

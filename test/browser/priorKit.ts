@@ -1,6 +1,6 @@
 // The shipped priors and trainers built from them, as the learning tests use them.
 import { expect } from 'vitest';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig, TASK_DEFAULTS } from '../../src/core/config';
 import { CharGru } from '../../src/core/models/charGru';
 import { fetchPrior, priorStem, type Prior } from '../../src/core/priors';
 import type { SequenceTask } from '../../src/core/tasks/sequenceTasks';
@@ -10,7 +10,7 @@ const PRETRAIN_HINT: Record<string, string> = {
   names: 'npm run pretrain -- names',
   words: 'npm run pretrain -- words --backend wasm',
   text: 'npm run pretrain -- text --backend wasm',
-  molecules: 'npm run pretrain -- molecules --data ../shared/data/smiles/train.smi --hidden 256',
+  molecules: `npm run pretrain -- molecules --data ../shared/data/smiles/train.smi --hidden ${TASK_DEFAULTS.molecules.model.hidden}`,
 };
 
 /** The prior shipped in public/priors for this task and model size; fails with the command that makes it. */

@@ -3,13 +3,13 @@
 // and pairs can be offered to a person as SMILES text.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chooseBackend } from '../../src/core/backend';
-import { parseConfig } from '../../src/core/config';
+import { parseConfig, TASK_DEFAULTS } from '../../src/core/config';
 import { CharGru } from '../../src/core/models/charGru';
 import { fetchPrior, priorStem, type Prior } from '../../src/core/priors';
 import { MOLECULES_TASK } from '../../src/core/tasks/sequenceTasks';
 import { SequenceTrainer } from '../../src/core/trainer';
 
-const SIZE = { vocab: MOLECULES_TASK.tokenizer.vocab.length, embedding: 32, hidden: 256 };
+const SIZE = { vocab: MOLECULES_TASK.tokenizer.vocab.length, ...TASK_DEFAULTS.molecules.model };
 let prior: Prior;
 beforeAll(async () => {
   expect((await chooseBackend('wasm')).name).toBe('wasm');
