@@ -2,17 +2,13 @@
 // The Worker exposes it through Comlink; browser tests drive it directly.
 import { chooseBackend, memoryStats, watchDeviceLoss, type BackendInfo } from './backend';
 import { openCheckpointStorage, type CheckpointStorage } from './checkpoints';
-import { CheckpointError, type Checkpoint, type CheckpointMeta, type NewCheckpoint, type OwnDataSection } from './checkpoints/types';
-import { droppedOwnData, ownDataProblem } from './checkpoints/ownDataSection';
+import { CheckpointError, type CheckpointMeta, type NewCheckpoint } from './checkpoints/types';
 import { formatErrors, parseConfig, type ExperimentConfig } from './config';
-import { CharGru, weightShapes, type GruSize } from './models/charGru';
+import { CharGru } from './models/charGru';
 import { pretrainMle } from './pretrain';
 import { fetchPrior, priorStem } from './priors';
 import { rewardProblems } from './rewards/registry';
 import { trainPriorOnUpload, type UploadMode, type UploadOutcome } from './tasks/uploadedPrior';
-import type { CorpusTask } from './tasks/corpusTasks';
-import { missingOwnDataNote, ownMoleculesCorpus, ownTextTaskOf, uploadedMoleculesOf, type OwnMolecules, type OwnText } from './tasks/ownCorpus';
-import type { UploadedMolecules } from './tasks/uploadedMolecules';
 import type { CorpusPreview } from './tasks/textData';
 import type { PreferenceLearner } from './learned/learner';
 import type { ConfigureResult, EventListener, InitOptions, PairAnswer, PairView, PreferenceResult, PreferenceSummary, RunState, StorageResult, UpdateMetrics, WorkerEvent } from './protocol';
@@ -26,6 +22,7 @@ import {
   runIdOfAutosave,
   storageResult,
 } from './runCheckpoints';
+import { priorKey, SessionOwnData, type PriorCache } from './sessionOwnData';
 import { sequenceTask, type SequenceTask } from './tasks/sequenceTasks';
 import { SequenceTrainer } from './trainer';
 import { PaintTrainer } from './training/paintTrainer';
@@ -47,8 +44,10 @@ export class TrainingSession {
   private stopRequested = false;
   private queue: WorkerEvent[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
-  /** Priors by file stem, so a reset or a reconfigure does not fetch or pretrain again. */
-  private readonly priors = new Map<string, Record<string, Float32Array>>();
+  /** Priors by key (file stem, "+own" for one trained on the user's data), so a reset or a reconfigure does not fetch or pretrain again. */
+  private readonly priors: PriorCache = new Map();
+  /** The user's own text or molecules, when the run trains on them. */
+  private readonly ownData = new SessionOwnData(this.priors);
   /** Updates and state reads take turns: a checkpoint never mixes the weights of one update with the moments of the next. */
   private lock: Promise<unknown> = Promise.resolve();
   /** The current run: a new id each time the run is built from the prior. Autosaves go to `auto-<runId>`. */
@@ -60,13 +59,6 @@ export class TrainingSession {
   private minUpdateIntervalMs = 0;
   private autosaving: Promise<void> | null = null;
   private storageHandle: CheckpointStorage | null = null;
-  /**
-   * Free text on the user's own text (pasted or uploaded in this tab, or restored from a checkpoint of a run on it; links
-   * never carry it), with the plain data a checkpoint carries.
-   */
-  private ownText: { task: CorpusTask; corpus: OwnText } | null = null;
-  /** Molecules the user trained a prior on (here or in a resumed run): the task's corpus and novelty reference from then on. */
-  private ownMolecules: { uploaded: UploadedMolecules; corpus: OwnMolecules } | null = null;
   /** The sequence task the current run was built with (Words and Free text carry their loaded corpus). */
   private task: SequenceTask | null = null;
   backend: BackendInfo | null = null;
@@ -191,15 +183,7 @@ export class TrainingSession {
           this.setState('paused', 'The upload was not used; the run is unchanged');
           return outcome;
         }
-        if (text) {
-          const corpus: OwnText = { kind: 'text', examples: text.examples, dropped: text.preview.dropped ?? { outsideAlphabet: 0, junk: 0 } };
-          this.ownText = { task: ownTextTaskOf(corpus), corpus };
-        }
-        if (molecules) {
-          const corpus = ownMoleculesCorpus(molecules.examples, molecules.canonical, mode);
-          this.ownMolecules = { uploaded: await uploadedMoleculesOf(corpus), corpus };
-        }
-        this.priors.set(priorKey(text ? this.ownText!.task : molecules ? this.ownMolecules!.uploaded.task : task, size), values);
+        await this.ownData.adoptUpload({ text, molecules }, mode, task, size, values);
         await this.rebuild();
         return outcome;
       } catch (err) {
@@ -295,7 +279,7 @@ export class TrainingSession {
       const meta = (await this.storage.listCheckpoints()).find((m) => m.id === id);
       await this.pause();
       await this.building;
-      const own = await this.restoreOwnData(cp);
+      const own = await this.ownData.restore(cp);
       this.config = cp.config;
       await this.rebuild(runIdOfAutosave(id) ?? undefined, own.use);
       const trainer = this.trainer;
@@ -313,53 +297,6 @@ export class TrainingSession {
     });
   }
 
-  /**
-   * Before a resumed run is rebuilt: a checkpoint of a run on the user's own data brings that data back (the corpus, and
-   * the prior trained on it). A damaged copy makes the run resume on the built-in data, with a note that says so. A
-   * checkpoint without a copy (a run on built-in data, or one saved before checkpoints carried it) keeps this tab's.
-   */
-  private async restoreOwnData(cp: Checkpoint): Promise<{ use: boolean; note: string | null }> {
-    const config = cp.config;
-    const kind = config.task === 'text' && config.text.source === 'own' ? 'text' : config.task === 'molecules' ? 'molecules' : null;
-    if (!kind) return { use: true, note: null };
-    // Checked again against the model size: storage cannot know the shapes a prior needs.
-    const invalid = cp.ownData ? ownDataProblem(cp.ownData, config, expectedWeightShapes(config)) : null;
-    const problem = invalid ? droppedOwnData(invalid).ownDataProblem : cp.ownDataProblem;
-    if (problem) return { use: false, note: missingOwnDataNote(kind, problem) };
-    if (cp.ownData) {
-      await this.adoptOwnData(cp.ownData, config);
-      return { use: true, note: null };
-    }
-    return { use: true, note: kind === 'text' && !this.ownText ? missingOwnDataNote('text') : null };
-  }
-
-  /** Makes a checkpoint's own data this session's: the task's corpus from now on, and its prior for the run's size. */
-  private async adoptOwnData(section: OwnDataSection, config: ExperimentConfig): Promise<void> {
-    const corpus = section.corpus;
-    let task: SequenceTask;
-    if (corpus.kind === 'text') {
-      this.ownText = { task: ownTextTaskOf(corpus), corpus };
-      task = this.ownText.task;
-    } else {
-      this.ownMolecules = { uploaded: await uploadedMoleculesOf(corpus), corpus };
-      task = this.ownMolecules.uploaded.task;
-    }
-    const key = priorKey(task, config.model);
-    // Without a prior the run had used the shipped one (its size had none trained on the upload): so does the resume.
-    if (section.prior) this.priors.set(key, Object.fromEntries(section.prior.map((t) => [t.name, t.data as Float32Array])));
-    else this.priors.delete(key);
-  }
-
-  /** The user's data the current run was built on, for its checkpoint: the corpus, and the prior trained on it. */
-  private ownDataOfRun(config: ExperimentConfig): OwnDataSection | null {
-    const task = this.task;
-    const corpus = !task?.ownData ? null : task === this.ownText?.task ? this.ownText.corpus : task === this.ownMolecules?.uploaded.task ? this.ownMolecules.corpus : null;
-    if (!task || !corpus) return null;
-    const size = { vocab: task.tokenizer.vocab.length, ...config.model };
-    const values = this.priors.get(priorKey(task, size));
-    return { corpus, ...(values ? { prior: serializedPrior(size, values) } : {}) };
-  }
-
   /** The run's full state, read between updates (async reads: training waits only for the readback). */
   private async snapshot(name: string): Promise<NewCheckpoint> {
     await this.ready();
@@ -368,7 +305,7 @@ export class TrainingSession {
       if (!trainer) throw new CheckpointError('missing', 'There is no run to save yet.');
       const state = await trainer.exportState();
       const metrics = this.history.slice();
-      const ownData = this.ownDataOfRun(trainer.currentConfig);
+      const ownData = this.ownData.sectionOf(this.task, trainer.currentConfig);
       return {
         name,
         config: trainer.currentConfig,
@@ -514,10 +451,11 @@ export class TrainingSession {
       const prior = CharGru.fromValues(size, priorValues, false, 'prior');
       const policy = CharGru.fromValues(size, priorValues, true, 'policy');
       const trainer = new SequenceTrainer(config, task, policy, prior);
-      if (this.ownMolecules && task === this.ownMolecules.uploaded.task) trainer.setNoveltySet(this.ownMolecules.uploaded.novelty);
+      const ownNovelty = this.ownData.noveltyFor(task);
+      if (ownNovelty) trainer.setNoveltySet(ownNovelty);
       if (keptLabels.length) trainer.learned.loadPreferences(keptLabels);
       this.trainer = trainer;
-      const waiting = config.task === 'text' && config.text.source === 'own' && task !== this.ownText?.task;
+      const waiting = this.ownData.waitingForText(config, task);
       this.setState('ready', waiting ? 'Ready: no text of your own yet in this run (links never carry it; saved checkpoints do); until you paste or upload one, the run uses Moby-Dick' : `Ready: ${task.label} prior loaded (${priorKey(task, size)})`);
     };
     this.building = build().catch((err) => {
@@ -529,8 +467,8 @@ export class TrainingSession {
 
   /** The task of a config, its corpus loaded: on the user's own text or molecules when there are some (and wanted), else built-in. */
   private async taskFor(config: ExperimentConfig, useOwnData: boolean): Promise<SequenceTask> {
-    if (useOwnData && config.task === 'text' && config.text.source === 'own' && this.ownText) return this.ownText.task;
-    if (useOwnData && config.task === 'molecules' && this.ownMolecules) return this.ownMolecules.uploaded.task;
+    const own = useOwnData ? this.ownData.taskFor(config) : null;
+    if (own) return own;
     const task = sequenceTask(config.task);
     if (task.load) {
       this.setState('loading-prior', `Loading the ${task.label} corpus`);
@@ -590,16 +528,6 @@ export class TrainingSession {
     this.queue = [];
     this.listener(events);
   }
-}
-
-/** Where a prior is kept in the session: a prior trained on the user's own text never stands in for the shipped one. */
-function priorKey(task: SequenceTask, size: { embedding: number; hidden: number }): string {
-  return `${priorStem(task.id, size)}${task.ownData ? '+own' : ''}`;
-}
-
-/** A prior's weights as checkpoint tensors, named and shaped like the GRU policy's. */
-function serializedPrior(size: GruSize, values: Record<string, Float32Array>): OwnDataSection['prior'] {
-  return Object.entries(weightShapes(size)).map(([name, shape]) => ({ name, shape, dtype: 'float32' as const, data: values[name] }));
 }
 
 /** Folds consecutive metrics events into one message. */
