@@ -5,12 +5,15 @@
 // and one record per checkpoint under a key that is fresh on every save. A save writes the new record first, then
 // switches the index to it in one transaction, then deletes the record it replaced. If anything fails part-way, the
 // index still points at the previous good record; a record the index does not point at is an orphan and is swept.
+// The user's own data (a corpus of up to megabytes, and the prior trained on it) is kept under a key of its own, named
+// in the index entry with its checksum: an autosave whose data has not changed points at the same copy instead of
+// writing it again. Each copy belongs to one checkpoint id, so deleting a checkpoint deletes its copy.
 import { createStore, del, delMany, get, keys, set, update, type UseStore } from 'idb-keyval';
 import { formatErrors, parseConfig } from './config';
 import { checkpointChecksum, checksumProblem, learnedModelsChecksum, ownDataChecksum } from './checkpoints/checksum';
 import { verifiedLearnedSection } from './checkpoints/learnedSection';
 import { corpusCharacters } from './checkpoints/ownDataLines';
-import { MAX_PROBLEM_CHARS, ownDataProblem, verifiedOwnDataSection } from './checkpoints/ownDataSection';
+import { MAX_PROBLEM_CHARS, droppedOwnData, ownDataProblem, verifiedOwnDataSection } from './checkpoints/ownDataSection';
 import { checkMoleculeLearnerState } from './chem/learnerState';
 import { decodeCheckpointFile, encodeCheckpointFile, type ExpectedShapes } from './checkpoints/fileFormat';
 import { compactTensor, tensorListProblem } from './checkpoints/tensors';
@@ -23,6 +26,9 @@ export { FILE_MAGIC, FILE_VERSION, MAX_FILE_BYTES, type ExpectedShapes } from '.
 
 const INDEX_KEY = 'index';
 const RECORD_PREFIX = 'record:';
+const OWN_DATA_PREFIX = 'own:';
+/** A record names a copy of the user's data that storage no longer has. */
+const MISSING = Symbol('missing own data');
 /** Orphans younger than this may belong to a save still in progress (in another tab or the Worker): leave them. */
 const ORPHAN_MIN_AGE_MS = 10 * 60 * 1000;
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -44,13 +50,19 @@ export interface CheckpointStorageOptions {
 interface IndexEntry {
   key: string;
   meta: CheckpointMeta;
+  /** Where the checkpoint's own-data section is stored, and that section's checksum. */
+  ownKey?: string;
+  ownChecksum?: string;
 }
 interface CheckpointIndex {
   format: 1;
   entries: Record<string, IndexEntry>;
 }
-/** A checkpoint as stored: its name lives in the index so renaming never rewrites tensors. */
-type StoredRecord = Omit<Checkpoint, 'name'> & { format: 1 };
+/**
+ * A checkpoint as stored: its name lives in the index so renaming never rewrites tensors. Its own-data section is under
+ * `ownDataKey` (records saved before that carry it inline, as `ownData`).
+ */
+type StoredRecord = Omit<Checkpoint, 'name'> & { format: 1; ownDataKey?: string };
 
 export interface CheckpointStorage {
   saveCheckpoint(cp: NewCheckpoint, options?: { id?: string }): Promise<CheckpointMeta>;
@@ -111,34 +123,58 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
     const checksum = await checkpointChecksum(fields);
     const learnedModels = cp.learnedModels?.length ? cp.learnedModels.map(compactTensor) : null;
     const learned = learnedModels ? { learnedModels, learnedChecksum: await learnedModelsChecksum(learnedModels) } : {};
-    const own = cp.ownData ? { ownData: compactOwnData(cp.ownData), ownDataChecksum: await ownDataChecksum(cp.ownData) } : {};
+    const ownChecksum = cp.ownData ? await ownDataChecksum(cp.ownData) : undefined;
     const ownNote = !cp.ownData && cp.ownDataProblem ? { ownDataProblem: String(cp.ownDataProblem).slice(0, MAX_PROBLEM_CHARS) } : {};
-    const record: StoredRecord = { format: 1, id, ...fields, ...learned, ...own, ...ownNote, checksum };
-    const meta = metaOf(record, cleanName(cp.name, fields.createdAt));
-    const key = `${RECORD_PREFIX}${id}:${Date.now()}:${newId().slice(0, 8)}`;
+    const stamp = () => `${id}:${Date.now()}:${newId().slice(0, 8)}`;
+    const key = `${RECORD_PREFIX}${stamp()}`;
+    // The copy of the user's data this id already has, when it is the same data: most autosaves of a run on it.
+    const previous = (await readIndex()).entries[id];
+    let ownKey = ownChecksum && previous?.ownKey && previous.ownChecksum === ownChecksum ? previous.ownKey : undefined;
+    let wroteOwnKey: string | undefined;
+    const writeOwnData = async () => {
+      wroteOwnKey = `${OWN_DATA_PREFIX}${stamp()}`;
+      const own = compactOwnData(cp.ownData!);
+      await storageCall(() => step('write-record', () => set(wroteOwnKey!, own, store)));
+      ownKey = wroteOwnKey;
+    };
+    const ownFields = () => (ownChecksum ? { ownDataKey: ownKey, ownDataChecksum: ownChecksum } : {});
+    const recordNow = (): StoredRecord => ({ format: 1, id, ...fields, ...learned, ...ownFields(), ...ownNote, checksum });
+    const meta = metaOf(recordNow(), cleanName(cp.name, fields.createdAt), cp.ownData);
+    const entryNow = (): IndexEntry => ({ key, meta, ...(ownChecksum ? { ownKey, ownChecksum } : {}) });
 
-    await storageCall(() => step('write-record', () => set(key, record, store)));
-    let replaced: string | undefined;
+    let replaced: IndexEntry | undefined;
     try {
-      await storageCall(() =>
-        step('update-index', () =>
-          update(INDEX_KEY, (old: unknown) => {
-            const index = normaliseIndex(old);
-            replaced = index.entries[id]?.key;
-            index.entries[id] = { key, meta };
-            return index;
-          }, store),
-        ),
-      );
+      if (ownChecksum && !ownKey) await writeOwnData();
+      await storageCall(() => step('write-record', () => set(key, recordNow(), store)));
+      // Switch the index, unless another tab replaced this id's data copy since we decided to point at it.
+      const switchIndex = (mustKeepOwnKey: string | undefined) =>
+        storageCall(() =>
+          step('update-index', () =>
+            update(INDEX_KEY, (old: unknown) => {
+              const index = normaliseIndex(old);
+              replaced = index.entries[id];
+              if (mustKeepOwnKey && replaced?.ownKey !== mustKeepOwnKey) return index;
+              index.entries[id] = entryNow();
+              return index;
+            }, store),
+          ),
+        );
+      const reused = ownChecksum && !wroteOwnKey ? ownKey : undefined;
+      await switchIndex(reused);
+      if (reused && replaced?.ownKey !== reused) {
+        await writeOwnData();
+        await storageCall(() => step('write-record', () => set(key, recordNow(), store)));
+        await switchIndex(undefined);
+      }
     } catch (err) {
-      await del(key, store).catch(() => undefined); // the index never pointed here; if this fails too, sweeping removes it
+      // The index never pointed here; if these fail too, sweeping removes them.
+      await del(key, store).catch(() => undefined);
+      if (wroteOwnKey) await del(wroteOwnKey, store).catch(() => undefined);
       throw err;
     }
-    if (replaced && replaced !== key) {
-      const old = replaced;
-      // The new checkpoint is safe already; a failure here only leaves an orphan for sweepOrphans.
-      await step('delete-old', () => del(old, store)).catch(() => undefined);
-    }
+    // The new checkpoint is safe already; a failure here only leaves orphans for sweepOrphans.
+    const stale = [replaced?.key, replaced?.ownKey].filter((k): k is string => !!k && k !== key && k !== ownKey);
+    if (stale.length) await step('delete-old', () => delMany(stale, store)).catch(() => undefined);
     return meta;
   }
 
@@ -175,8 +211,9 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
     }
     // Checked on their own: a damaged learned-models section is dropped with a reason, the run still loads.
     const learned = await verifiedLearnedSection(record.learnedModels, record.learnedChecksum);
-    // The same for the user's own data: a damaged copy is dropped, and the resume says what that means.
-    const own = await verifiedOwnDataSection(record.ownData, record.ownDataChecksum, parsed.config);
+    // The same for the user's own data: a damaged or missing copy is dropped, and the resume says what that means.
+    const ownSection = await storedOwnData(record);
+    const own = ownSection === MISSING ? droppedOwnData('it is missing from this browser\'s storage') : await verifiedOwnDataSection(ownSection, record.ownDataChecksum, parsed.config);
     const ownNote = typeof record.ownDataProblem === 'string' ? { ownDataProblem: record.ownDataProblem } : {};
     const {
       format: _format,
@@ -186,9 +223,17 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
       ownData: _ownData,
       ownDataChecksum: _ownDataChecksum,
       ownDataProblem: _ownDataProblem,
+      ownDataKey: _ownDataKey,
       ...rest
     } = record;
     return { ...rest, id, name, config: parsed.config, ...learned, ...ownNote, ...own };
+  }
+
+  /** The record's own-data section (inline in records saved before it had a key of its own), or MISSING. */
+  async function storedOwnData(record: StoredRecord): Promise<unknown> {
+    if (record.ownDataKey === undefined) return record.ownData;
+    if (typeof record.ownDataKey !== 'string') return MISSING;
+    return (await storageCall(() => get<unknown>(record.ownDataKey as string, store))) ?? MISSING;
   }
 
   async function renameCheckpoint(id: string, name: string): Promise<CheckpointMeta> {
@@ -209,16 +254,17 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
   }
 
   async function deleteCheckpoint(id: string): Promise<void> {
-    let key: string | undefined;
+    let entry: IndexEntry | undefined;
     await storageCall(() =>
       update(INDEX_KEY, (old: unknown) => {
         const index = normaliseIndex(old);
-        key = index.entries[id]?.key;
+        entry = index.entries[id];
         delete index.entries[id];
         return index;
       }, store),
     );
-    if (key) await del(key, store).catch(() => undefined);
+    const stored = [entry?.key, entry?.ownKey].filter((k): k is string => !!k);
+    if (stored.length) await delMany(stored, store).catch(() => undefined);
   }
 
   async function exportCheckpoint(id: string): Promise<Blob> {
@@ -244,10 +290,10 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
 
   async function sweepOrphans(minAgeMs = ORPHAN_MIN_AGE_MS): Promise<number> {
     const [index, all] = await Promise.all([readIndex(), storageCall(() => keys<IDBValidKey>(store))]);
-    const live = new Set(Object.values(index.entries).map((e) => e.key));
+    const live = new Set(Object.values(index.entries).flatMap((e) => (e.ownKey ? [e.key, e.ownKey] : [e.key])));
     const now = Date.now();
     const orphans = all.filter((k): k is string => {
-      if (typeof k !== 'string' || !k.startsWith(RECORD_PREFIX) || live.has(k)) return false;
+      if (typeof k !== 'string' || !(k.startsWith(RECORD_PREFIX) || k.startsWith(OWN_DATA_PREFIX)) || live.has(k)) return false;
       const writtenAt = Number(k.split(':')[2]);
       return !Number.isFinite(writtenAt) || now - writtenAt >= minAgeMs;
     });
@@ -336,7 +382,8 @@ function normaliseIndex(value: unknown): CheckpointIndex {
   for (const [id, entry] of Object.entries(entries)) {
     const e = entry as Partial<IndexEntry> | null;
     if (ID_PATTERN.test(id) && typeof e?.key === 'string' && typeof e.meta === 'object' && e.meta !== null && e.meta.id === id) {
-      index.entries[id] = { key: e.key, meta: e.meta };
+      const own = typeof e.ownKey === 'string' && typeof e.ownChecksum === 'string' ? { ownKey: e.ownKey, ownChecksum: e.ownChecksum } : {};
+      index.entries[id] = { key: e.key, meta: e.meta, ...own };
     }
   }
   return index;
@@ -347,10 +394,10 @@ function isRecord(value: unknown): value is StoredRecord {
   return typeof r === 'object' && r !== null && r.format === 1 && typeof r.checksum === 'string' && typeof r.createdAt === 'number';
 }
 
-function metaOf(record: StoredRecord, name: string): CheckpointMeta {
-  const tensors = [...record.weights, ...record.optimizer, ...(record.learnedModels ?? []), ...(record.ownData?.prior ?? [])];
+function metaOf(record: StoredRecord, name: string, ownData: OwnDataSection | undefined): CheckpointMeta {
+  const tensors = [...record.weights, ...record.optimizer, ...(record.learnedModels ?? []), ...(ownData?.prior ?? [])];
   const tensorBytes = tensors.reduce((n, t) => n + t.data.byteLength, 0);
-  const otherBytes = JSON.stringify({ config: record.config, rng: record.rng, metrics: record.metrics }).length + (record.ownData ? corpusCharacters(record.ownData.corpus) : 0);
+  const otherBytes = JSON.stringify({ config: record.config, rng: record.rng, metrics: record.metrics }).length + (ownData ? corpusCharacters(ownData.corpus) : 0);
   return {
     id: record.id,
     name,

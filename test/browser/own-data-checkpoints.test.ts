@@ -65,12 +65,13 @@ async function shippedPrior(task: 'text' | 'molecules', model: { embedding: numb
   return prior.values;
 }
 
-/** Rewrites the stored record of checkpoint `id` (the way a disk error or a meddling extension might). */
+/** Rewrites the only stored copy of the user's data (the way a disk error or a meddling extension might). */
 async function tamper(store: UseStore, change: (own: OwnDataSection) => void) {
-  const key = (await keys(store)).find((k) => String(k).startsWith('record:'))!;
-  const record = (await get(key, store)) as { ownData: OwnDataSection };
-  change(record.ownData);
-  await set(key, record, store);
+  const ownKeys = (await keys(store)).filter((k) => String(k).startsWith('own:'));
+  expect(ownKeys).toHaveLength(1);
+  const own = (await get(ownKeys[0], store)) as OwnDataSection;
+  change(own);
+  await set(ownKeys[0], own, store);
 }
 
 describe('a run on your own text, resumed in a fresh session', () => {
