@@ -1,4 +1,4 @@
-// `node scripts/pretrain-quality.mjs [--stem molecules-e32-h256] [--samples 1000] [--seed 1] [--temperature 1] [--backend wasm]
+// `node scripts/pretrain-quality.mjs [--stem molecules-e32-h384] [--samples 1000] [--seed 1] [--temperature 1] [--backend wasm]
 //   [--dir /tmp/run]`  (--dir: measure the prior files in that folder, e.g. a pretraining snapshot, instead of the shipped one)
 // Samples a shipped molecules prior in headless Chromium and prints validity, uniqueness, novelty (against the shipped
 // Bloom filter of the training set), internal diversity, unique scaffolds, mean QED and the logP-window share, as JSON.
@@ -8,7 +8,7 @@ import { withBrowserPage } from './browser-page.mjs';
 
 const { values } = parseArgs({
   options: {
-    stem: { type: 'string', default: 'molecules-e32-h256' },
+    stem: { type: 'string', default: 'molecules-e32-h384' },
     samples: { type: 'string', default: '1000' },
     seed: { type: 'string', default: '1' },
     temperature: { type: 'string', default: '1' },

@@ -24,8 +24,16 @@ const PRESET_ID = /^[a-z0-9-]{1,64}$/;
 
 /** Upgrades a payload of version N to version N + 1. It may throw; the decoder reports that as an error. */
 export type Migration = (payload: unknown) => unknown;
-/** Migrations keyed by the version they upgrade *from*. Version 1 is the first released one, so the table is empty. */
-export const MIGRATIONS: Readonly<Record<number, Migration>> = {};
+/** Migrations keyed by the version they upgrade *from*. */
+export const MIGRATIONS: Readonly<Record<number, Migration>> = {
+  // Version 1 omitted the Molecules model when it was the default of then, 256 hidden units: say so, or the link would
+  // now build the larger default model and no longer reproduce its run.
+  1: (payload) => {
+    if (!isPlainObject(payload) || payload.task !== 'molecules') return payload;
+    const model = isPlainObject(payload.model) ? payload.model : {};
+    return { ...payload, model: { hidden: 256, ...model } };
+  },
+};
 
 export type DecodeErrorKind =
   | 'too-long'

@@ -24,7 +24,10 @@ import { FusedAdam } from '../../src/core/training/fusedAdam';
 import { shiftRight, tokenEntropy, tokenLogProbs } from '../../src/core/sequences';
 
 const NAMES_VOCAB = 40;
-/** The shipped SMILES prior's size (public/priors/molecules-e32-h256.json): 43 tokens, embedding 32, hidden 256. */
+/**
+ * The first shipped SMILES prior's size (public/priors/molecules-e32-h256.json, kept for links of config version 1):
+ * 43 tokens, embedding 32, hidden 256. docs/PERFORMANCE.md's figures were measured at it; the default prior is now h384.
+ */
 const SMILES_VOCAB = 43;
 const EMBEDDING = 32;
 const EOS = 0;

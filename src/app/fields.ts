@@ -45,7 +45,7 @@ export const TASK_DESCRIPTIONS: Record<(typeof TASKS)[number], string> = {
   names: 'A character-level GRU pretrained on English first names writes one name per sample. That pretrained model is the prior.',
   words: 'A character-level GRU pretrained on the 16,593 distinct words of Moby-Dick writes one lower-case word per sample. That pretrained model is the prior.',
   text: 'A character-level GRU pretrained on sentences of Moby-Dick (or on your own text) writes up to 63 characters of lower-case prose per sample. That pretrained model is the prior.',
-  molecules: 'A GRU pretrained on 90,000 drug-like molecules writes one SMILES string per sample; RDKit checks and scores it. That pretrained model is the prior: about 7 of its samples in 10 are valid molecules, and RL raises that within a few dozen updates.',
+  molecules: 'A GRU pretrained on 85,500 drug-like molecules writes one SMILES string per sample; RDKit checks and scores it. That pretrained model is the prior: about 3 of its samples in 4 are valid molecules, and RL raises that within a few dozen updates.',
   paint: 'A small conv net paints a target image one brush stroke at a time; each stroke is rewarded by how much closer it brings the canvas to the target. It starts from random weights: that initial policy is its prior.',
 };
 const ALGORITHM_LABELS: Record<(typeof ALGORITHMS)[number], string> = { reinforce: 'REINFORCE', a2c: 'Actor-critic (A2C + GAE)', ppo: 'PPO (clipped)', reinvent: 'REINVENT (augmented likelihood)' };
@@ -169,7 +169,7 @@ export const SAMPLING_FIELDS: readonly FieldSpec[] = [
 /** Settings that rebuild the run from the prior (and may pretrain one when no shipped prior fits). */
 export const REBUILD_FIELDS: readonly FieldSpec[] = [
   number('seed', BOUNDS.seed, 'Seed', 'Drives all randomness: same seed and settings, same run.', 1),
-  number('model.hidden', BOUNDS.hidden, 'Hidden units', 'Size of the GRU state.', 1),
+  number('model.hidden', BOUNDS.hidden, 'Hidden units', 'Size of the GRU state (the painter: of its dense layer). Priors are shipped for 128 (Names, Words, Free text) and for 384 and 256 (Molecules); other sizes are pretrained here first.', 1),
   number('model.embedding', BOUNDS.embedding, 'Embedding size', 'Size of each character vector.', 1, { when: (c) => c.task !== 'paint' }),
 ];
 

@@ -6,7 +6,13 @@ import type { ParamSpec, ParamValue, ParamValues, TaskId } from './rewards/types
 import { LearnedSchema } from './learned/settings';
 import { PaintSchema, paintSettingsProblems } from './tasks/paint/settings';
 
-export const CONFIG_VERSION = 1;
+/**
+ * Version 2: the Molecules task's default model grew from 256 hidden units to 384 (its prior was widened and trained on).
+ * Links of version 1 are upgraded in src/share.ts (MIGRATIONS); configs saved whole (checkpoints) read as they are.
+ */
+export const CONFIG_VERSION = 2;
+/** Every config version this RewardLab reads. A full config (every key present) means the same in each of them. */
+const READABLE_VERSIONS = [1, 2] as const;
 
 export const TASKS = ['names', 'words', 'text', 'molecules', 'paint'] as const satisfies readonly TaskId[];
 export const ALGORITHMS = ['reinforce', 'a2c', 'ppo', 'reinvent'] as const;
@@ -110,7 +116,8 @@ const TextSchema = v.object({
 });
 
 export const ExperimentConfigSchema = v.object({
-  version: v.optional(v.literal(CONFIG_VERSION), CONFIG_VERSION),
+  // Checkpoints keep whole configs, so one saved under an earlier version is read as the current one.
+  version: v.optional(v.pipe(v.picklist(READABLE_VERSIONS), v.transform((): typeof CONFIG_VERSION => CONFIG_VERSION)), CONFIG_VERSION),
   seed: int(BOUNDS.seed, 42),
   task: v.optional(v.picklist(TASKS), 'names'),
   model: v.optional(ModelSchema, {}),
@@ -169,7 +176,7 @@ export const TASK_DEFAULTS: Record<(typeof TASKS)[number], TaskDefaults> = {
       { id: 'qed', weight: 0.8, params: {} },
     ],
     maxLength: 100,
-    model: { hidden: 256, embedding: 32 },
+    model: { hidden: 384, embedding: 32 },
   },
   // The painter has no pretrained prior: its "prior" is the initial policy, so a KL penalty to it only slows learning
   // down (β = 0 by default; it can be turned on). A2C with per-stroke rewards and a small entropy bonus learned fastest

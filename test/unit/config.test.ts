@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BOUNDS, defaultConfig, parseConfig } from '../../src/core/config';
+import { BOUNDS, CONFIG_VERSION, defaultConfig, parseConfig } from '../../src/core/config';
 
 function errorsOf(input: unknown) {
   const r = parseConfig(input);
@@ -10,7 +10,7 @@ function errorsOf(input: unknown) {
 describe('ExperimentConfig', () => {
   it('fills every default from an empty object', () => {
     const c = defaultConfig();
-    expect(c.version).toBe(1);
+    expect(c.version).toBe(CONFIG_VERSION);
     expect(c.task).toBe('names');
     expect(c.model).toEqual({ hidden: 128, embedding: 32 });
     expect(c.algorithm.name).toBe('reinforce');

@@ -1,11 +1,11 @@
 import LZString from 'lz-string';
 import { describe, expect, it } from 'vitest';
-import { BOUNDS, defaultConfig, parseConfig, type ExperimentConfig } from '../../src/core/config';
+import { BOUNDS, CONFIG_VERSION, TASK_DEFAULTS, defaultConfig, parseConfig, type ExperimentConfig } from '../../src/core/config';
 import { PRESETS, presetConfigs } from '../../src/presets';
-import { MAX_HASH_LENGTH, compactConfig, decodeHash, encodeConfig, hideableNames, type Migration } from '../../src/share';
+import { MAX_HASH_LENGTH, MIGRATIONS, compactConfig, decodeHash, encodeConfig, hideableNames, type Migration } from '../../src/share';
 
 const pack = (value: unknown) => LZString.compressToEncodedURIComponent(typeof value === 'string' ? value : JSON.stringify(value));
-const link = (value: unknown, version = 1) => `v${version}.${pack(value)}`;
+const link = (value: unknown, version = CONFIG_VERSION) => `v${version}.${pack(value)}`;
 
 function valid(input: unknown): ExperimentConfig {
   const r = parseConfig(input);
@@ -97,7 +97,7 @@ describe('encodeConfig / decodeHash round trip', () => {
 
   it('starts with the version and uses only URL-safe characters', () => {
     const hash = encodeConfig(PRESETS[1].config, { hide: ['rewards'] });
-    expect(hash.startsWith('v1.')).toBe(true);
+    expect(hash.startsWith(`v${CONFIG_VERSION}.`)).toBe(true);
     expect(hash).toMatch(/^[A-Za-z0-9+\-$.&=,]+$/);
   });
 });
@@ -123,9 +123,9 @@ describe('compact form', () => {
 describe('malformed links', () => {
   const fallback = valid({ seed: 123, batchSize: 8 });
   const cases: [string, string, string, RegExp][] = [
-    ['too long', `v1.${'A'.repeat(MAX_HASH_LENGTH)}`, 'too-long', /too long/],
+    ['too long', `v${CONFIG_VERSION}.${'A'.repeat(MAX_HASH_LENGTH)}`, 'too-long', /too long/],
     ['no version prefix', 'hello', 'not-a-link', /not a RewardLab experiment/],
-    ['newer version', link({}, 2), 'newer-version', /newer RewardLab/],
+    ['newer version', link({}, CONFIG_VERSION + 1), 'newer-version', /newer RewardLab/],
     ['version with no migration', link({}, 0), 'unsupported-version', /can no longer read/],
     ['truncated payload', encodeConfig(PRESETS[1].config).slice(0, 12), 'undecodable', /damaged|not readable/],
     ['not JSON', link('{"seed": 1,'), 'not-json', /not readable JSON/],
@@ -211,21 +211,50 @@ describe('migrations', () => {
   };
 
   it('upgrades an old payload through the table', () => {
-    const decoded = decodeHash(link({ lr: 0.01, batch: 16, suffix: 'ie', seed: 3 }, 0), { migrations: { 0: v0to1 } });
+    const decoded = decodeHash(link({ lr: 0.01, batch: 16, suffix: 'ie', seed: 3 }, 0), { migrations: { ...MIGRATIONS, 0: v0to1 } });
     expect(decoded.error).toBeNull();
     expect(decoded.config).toEqual(valid({ learningRate: 0.01, batchSize: 16, seed: 3, rewards: [{ id: 'ends_with', params: { suffix: 'ie' } }] }));
   });
 
   it('validates the migrated payload like any other', () => {
-    const decoded = decodeHash(link({ batch: 0 }, 0), { migrations: { 0: v0to1 } });
+    const decoded = decodeHash(link({ batch: 0 }, 0), { migrations: { ...MIGRATIONS, 0: v0to1 } });
     expect(decoded.errorKind).toBe('invalid-config');
     expect(decoded.error).toMatch(/batchSize/);
   });
 
   it('reports a migration that throws', () => {
-    const decoded = decodeHash(link(null, 0), { migrations: { 0: v0to1 } });
+    const decoded = decodeHash(link(null, 0), { migrations: { ...MIGRATIONS, 0: v0to1 } });
     expect(decoded.errorKind).toBe('migration-failed');
     expect(decoded.config).toEqual(defaultConfig());
+  });
+});
+
+describe('links of version 1', () => {
+  // Version 1 left out the Molecules model when it was that version's default (256 hidden units).
+  const moleculesV1 = { task: 'molecules', algorithm: { name: 'reinvent' }, seed: 9 };
+
+  it('keep building the model they were made with', () => {
+    const decoded = decodeHash(link(moleculesV1, 1));
+    expect(decoded.error).toBeNull();
+    expect(decoded.config.model).toEqual({ hidden: 256, embedding: 32 });
+    expect(decoded.config.version).toBe(CONFIG_VERSION);
+  });
+
+  it('keep a model size they gave, and are unchanged for other tasks', () => {
+    expect(decodeHash(link({ ...moleculesV1, model: { hidden: 128 } }, 1)).config.model).toEqual({ hidden: 128, embedding: 32 });
+    expect(decodeHash(link({ task: 'names', seed: 4 }, 1)).config).toEqual(valid({ task: 'names', seed: 4 }));
+  });
+
+  it('differ from a current link, which builds the current default', () => {
+    expect(decodeHash(link(moleculesV1)).config.model).toEqual(TASK_DEFAULTS.molecules.model);
+    expect(TASK_DEFAULTS.molecules.model.hidden).not.toBe(256);
+  });
+
+  it('and configs saved whole under version 1 (in checkpoints) read as they are', () => {
+    const saved = { ...valid(moleculesV1), model: { hidden: 256, embedding: 32 }, version: 1 };
+    const parsed = parseConfig(saved);
+    expect(parsed.ok && parsed.config).toEqual({ ...saved, version: CONFIG_VERSION });
+    expect(parseConfig({ ...saved, version: 0 }).ok).toBe(false);
   });
 });
 
@@ -251,10 +280,10 @@ describe('fuzz: 1,200 malformed hashes', () => {
         return g.join('');
       },
       // random payloads in the URL-safe alphabet and in any characters
-      () => `v1.${randomString(1 + Math.floor(r() * 200), URI_ALPHABET)}`,
+      () => `v${CONFIG_VERSION}.${randomString(1 + Math.floor(r() * 200), URI_ALPHABET)}`,
       () => anyChars(1 + Math.floor(r() * 100)),
       // huge strings
-      () => `v1.${randomString(MAX_HASH_LENGTH + Math.floor(r() * 5000), URI_ALPHABET)}`,
+      () => `v${CONFIG_VERSION}.${randomString(MAX_HASH_LENGTH + Math.floor(r() * 5000), URI_ALPHABET)}`,
       // valid compression of hostile values, weird numbers and wrong types
       () => link(`{"${pick(keys)}": ${pick(weird)}}`),
       () => link({ [pick(keys)]: pick(hostile) }),

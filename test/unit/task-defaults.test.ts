@@ -30,7 +30,7 @@ describe('task-dependent defaults', () => {
     expect(m.rewards.map((r) => r.id)).toEqual(['validity', 'qed']);
     expect(m.rewards.reduce((a, r) => a + r.weight, 0)).toBeCloseTo(1, 10);
     expect(m.maxLength).toBe(100);
-    expect(m.model).toEqual({ hidden: 256, embedding: 32 });
+    expect(m.model).toEqual({ hidden: 384, embedding: 32 });
     expect(parsed({ task: 'molecules', model: { hidden: 64 } }).model).toEqual({ hidden: 64, embedding: 32 });
     for (const r of m.rewards) expect(rewardTerm(r.id)?.task).toBe('molecules');
   });
