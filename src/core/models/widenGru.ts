@@ -14,7 +14,7 @@ function widenGateColumns(
   H: number,
   wideRows: number,
   wideH: number,
-  fresh: (row: number, col: number) => number,
+  fresh: () => number,
 ): Float32Array {
   const out = new Float32Array(wideRows * 3 * wideH);
   for (let row = 0; row < wideRows; row++) {
@@ -22,7 +22,7 @@ function widenGateColumns(
       for (let j = 0; j < wideH; j++) {
         const col = gate * wideH + j;
         // Old rows into old units: the old weight. Old units' gates from new units: 0. New units' gates: fresh.
-        const value = j < H ? (row < rows ? old[row * 3 * H + gate * H + j] : 0) : fresh(row, col);
+        const value = j < H ? (row < rows ? old[row * 3 * H + gate * H + j] : 0) : fresh();
         out[row * 3 * wideH + col] = value;
       }
     }
