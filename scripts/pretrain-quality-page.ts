@@ -67,8 +67,36 @@ async function run(req: QualityRequest) {
     meanQedOfValid: mean(qeds),
     logPWindow1to3ShareOfValid: logPs.filter((x) => x >= 1 && x <= 3).length / Math.max(logPs.length, 1),
     meanLength: mean(smiles.map((s) => s.length)),
+    invalidBySyntax: syntaxFailures(smiles.filter((s) => !chem.isValid(s))),
     examples: smiles.slice(0, 12),
   };
+}
+
+/**
+ * Invalid samples sorted by the first SMILES syntax rule they break (a branch closed that was never opened, a branch or
+ * ring bond left open at the end), or "other" when their syntax is sound and the chemistry (valence, aromaticity) fails.
+ */
+function syntaxFailures(invalid: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = { unopenedBranch: 0, openBranch: 0, openRing: 0, other: 0 };
+  for (const s of invalid) {
+    let depth = 0;
+    let broken: string | null = null;
+    const open = new Set<string>();
+    // Bracket atoms may hold digits (charges, isotopes): drop them before reading ring-bond labels.
+    for (const m of s.replace(/\[[^\]]*\]/g, 'A').matchAll(/%\d\d|\d|[()]/g)) {
+      const t = m[0];
+      if (t === '(') depth++;
+      else if (t === ')') {
+        if (--depth < 0) {
+          broken = 'unopenedBranch';
+          break;
+        }
+      } else if (open.has(t)) open.delete(t);
+      else open.add(t);
+    }
+    counts[broken ?? (depth > 0 ? 'openBranch' : open.size ? 'openRing' : 'other')]++;
+  }
+  return counts;
 }
 
 (window as unknown as { rewardlabPriorQuality: typeof run }).rewardlabPriorQuality = run;
