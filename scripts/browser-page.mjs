@@ -10,14 +10,20 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /**
  * Opens `pagePath` (relative to the project root, e.g. "/scripts/pretrain.html?task=names") and calls `use(page)`.
- * Console lines from the page are echoed with a prefix so long jobs show progress.
+ * Console lines from the page are echoed with a prefix so long jobs show progress. `isolated` serves the page
+ * cross-origin isolated (COOP and COEP headers), which SharedArrayBuffer, and so multithreaded WASM, needs.
  */
-export async function withBrowserPage(pagePath, use, { echoConsole = true } = {}) {
+export async function withBrowserPage(pagePath, use, { echoConsole = true, isolated = false } = {}) {
   // Scan every page up front: a dependency found late makes Vite reload the page mid-job.
   const server = await createServer({
     root,
     configFile: resolve(root, 'vite.config.ts'),
-    server: { port: 0, host: '127.0.0.1', hmr: false },
+    server: {
+      port: 0,
+      host: '127.0.0.1',
+      hmr: false,
+      headers: isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {},
+    },
     optimizeDeps: { entries: ['index.html', 'scripts/*.html', 'bench/*.html'] },
     logLevel: 'warn',
     clearScreen: false,

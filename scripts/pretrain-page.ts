@@ -1,4 +1,5 @@
 // Browser side of `npm run pretrain`: trains a prior with our own code on WebGPU and hands its files to Node.
+import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { chooseBackend, type BackendName } from '../src/core/backend';
 import { CharGru } from '../src/core/models/charGru';
 import { widenGruValues } from '../src/core/models/widenGru';
@@ -28,6 +29,8 @@ interface PretrainRequest {
   learningRate?: number;
   /** Hand the weights to Node every this many minutes (window.rewardlabSaveSnapshot), so a stopped run leaves a result. */
   saveEveryMinutes?: number;
+  /** Threads for tfjs-wasm's matrix products (the page must be cross-origin isolated for more than 1). */
+  threads?: number;
 }
 
 type Snapshot = { stem: string; manifest: unknown; bin: string };
@@ -58,6 +61,17 @@ function fromBase64(text: string): ArrayBuffer {
   return bytes.buffer;
 }
 
+/**
+ * Asks tfjs-wasm for `threads` threads. It takes half of navigator.hardwareConcurrency as the core count (it assumes
+ * two hardware threads per core) and never uses more threads than that, so a 2-core machine would get 1: this page
+ * reports twice the wanted count to it. It is a pretraining script's setting, never the app's.
+ */
+function useWasmThreads(threads: number): void {
+  if (!crossOriginIsolated) throw new Error('More than one WASM thread needs a cross-origin isolated page (SharedArrayBuffer)');
+  Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2 * threads, configurable: true });
+  setThreadsCount(threads);
+}
+
 function toBase64(bytes: Uint8Array): string {
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -65,8 +79,9 @@ function toBase64(bytes: Uint8Array): string {
 }
 
 async function run(req: PretrainRequest) {
+  if ((req.threads ?? 1) > 1) useWasmThreads(req.threads!);
   const backend = await chooseBackend(req.backend);
-  console.log(`backend ${backend.name} (${backend.reason})`);
+  console.log(`backend ${backend.name} (${backend.reason})${backend.name === 'wasm' ? `, ${getThreadsCount()} thread(s)` : ''}`);
   const task = sequenceTask(req.task);
   // Words and Free text fetch their corpus (the built-in novel) on demand.
   await task.load?.();

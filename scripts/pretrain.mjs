@@ -1,5 +1,6 @@
 // `npm run pretrain -- <task> [--hidden 128] [--embedding 32] [--steps N] [--minutes M] [--seed 1] [--backend webgpu|wasm]
-//   [--data file.smi] [--init public/priors/molecules-e32-h256] [--lr 0.0005] [--final-lr 0.0002] [--save-every 10] [--out dir]`
+//   [--data file.smi] [--init public/priors/molecules-e32-h256] [--lr 0.0005] [--final-lr 0.0002] [--save-every 10] [--out dir]
+//   [--threads 2]`
 // Trains a task's prior with our own code in headless Chromium on WebGPU and writes it to public/priors/.
 // Molecules need `--data` (one SMILES per line, e.g. ../shared/data/smiles/train.smi): Node reads the file and hands its
 // text to the page; the data itself is never written to the repository.
@@ -7,7 +8,8 @@
 // units is first widened to --hidden without changing its output, src/core/models/widenGru.ts); --lr sets the starting
 // learning rate (a continued run should start lower than the task's recipe); --final-lr decays the
 // learning rate along a cosine to that value over --minutes (else --steps); --save-every M writes the weights so far to
-// --out every M minutes, so a long run can be stopped at any time and still leave a usable prior.
+// --out every M minutes, so a long run can be stopped at any time and still leave a usable prior. --threads N (WASM only)
+// runs tfjs-wasm's matrix products on N threads; the page is then served cross-origin isolated.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { withBrowserPage } from './browser-page.mjs';
@@ -29,6 +31,7 @@ const { values, positionals } = parseArgs({
     lr: { type: 'string' },
     'final-lr': { type: 'string' },
     'save-every': { type: 'string' },
+    threads: { type: 'string', default: '1' },
   },
 });
 const task = positionals[0] === 'smiles' ? 'molecules' : (positionals[0] ?? 'names');
@@ -49,6 +52,7 @@ const request = {
   learningRate: values.lr ? Number(values.lr) : undefined,
   finalLearningRate: values['final-lr'] ? Number(values['final-lr']) : undefined,
   saveEveryMinutes: values['save-every'] ? Number(values['save-every']) : undefined,
+  threads: Number(values.threads),
 };
 
 async function readInit(path) {
@@ -72,6 +76,12 @@ async function writePrior(stem, manifest, binBase64) {
   await rename(`${values.out}/${stem}.json.tmp`, `${values.out}/${stem}.json`);
 }
 
+if (!Number.isInteger(request.threads) || request.threads < 1 || (request.threads > 1 && request.backend !== 'wasm')) {
+  console.error(`--threads ${values.threads}: give a whole number of threads (1 or more), and more than 1 only with --backend wasm`);
+  process.exit(2);
+}
+
+const isolated = request.threads > 1;
 const result = await withBrowserPage('/scripts/pretrain.html', async (page) => {
   await page.waitForFunction(() => 'rewardlabPretrain' in window);
   await page.exposeFunction('rewardlabSaveSnapshot', async ({ stem, manifest, bin }) => {
@@ -80,7 +90,7 @@ const result = await withBrowserPage('/scripts/pretrain.html', async (page) => {
     console.log(`snapshot after ${manifest.training.stepsThisRun} steps written to ${values.out}/${stem}.json and .bin`);
   });
   return page.evaluate((req) => window.rewardlabPretrain(req), request);
-});
+}, { isolated });
 await writePrior(result.stem, result.manifest, result.bin);
 const indexPath = await addToIndex(result.stem);
 console.log(`wrote ${values.out}/${result.stem}.json and .bin, and listed it in ${indexPath}`);
