@@ -3,10 +3,12 @@ import { getThreadsCount, setThreadsCount } from '@tensorflow/tfjs-backend-wasm'
 import { chooseBackend, type BackendName } from '../src/core/backend';
 import { CharGru } from '../src/core/models/charGru';
 import { widenGruValues } from '../src/core/models/widenGru';
+import { initChem } from '../src/core/chem';
 import { evaluateNll, pretrainMle } from '../src/core/pretrain';
 import { parsePrior, priorStem, serializePrior } from '../src/core/priors';
 import { buildVocabulary } from '../src/core/tasks/smilesTokenizer';
 import { moleculesTokenizer } from '../src/core/tasks/molecules';
+import { enumerateSmiles } from '../src/core/tasks/smilesEnumeration';
 import { sequenceTask, type SequenceTask } from '../src/core/tasks/sequenceTasks';
 import type { TaskId } from '../src/core/rewards/types';
 
@@ -31,6 +33,8 @@ interface PretrainRequest {
   saveEveryMinutes?: number;
   /** Threads for tfjs-wasm's matrix products (the page must be cross-origin isolated for more than 1). */
   threads?: number;
+  /** Molecules: add this many random SMILES of each training molecule (SMILES enumeration); the held-out set stays as read. */
+  randomSmiles?: number;
 }
 
 type Snapshot = { stem: string; manifest: unknown; bin: string };
@@ -52,6 +56,18 @@ function trainingCorpus(task: SequenceTask, data: string | undefined): string[] 
   const usable = lines.filter((s) => moleculesTokenizer.canEncode(s));
   console.log(`${lines.length} SMILES read, ${lines.length - usable.length} skipped (tokens outside the vocabulary)`);
   return usable;
+}
+
+/** The training SMILES with `count` random SMILES of each added (those the model can write: known tokens, short enough). */
+async function withRandomSmiles(train: string[], count: number, maxLength: number, task: SequenceTask): Promise<string[]> {
+  if (count === 0) return train;
+  if (task.id !== 'molecules') throw new Error('--random-smiles is for the molecules task');
+  const started = performance.now();
+  const keep = (s: string) => moleculesTokenizer.canEncode(s) && moleculesTokenizer.encode(s).length < maxLength;
+  const { examples, dropped } = enumerateSmiles(await initChem(), train, count, keep);
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  console.log(`${train.length} training molecules + ${examples.length - train.length} random SMILES (${dropped} dropped: tokens outside the vocabulary or too long) in ${seconds} s`);
+  return examples;
 }
 
 function fromBase64(text: string): ArrayBuffer {
@@ -90,7 +106,7 @@ async function run(req: PretrainRequest) {
   const corpus = trainingCorpus(task, req.data);
   // Hold out every 20th example to report generalisation, not just training loss.
   const heldOut = corpus.filter((_, i) => i % 20 === 0);
-  const train = corpus.filter((_, i) => i % 20 !== 0);
+  const train = await withRandomSmiles(corpus.filter((_, i) => i % 20 !== 0), req.randomSmiles ?? 0, recipe.maxLength, task);
   const init = req.init ? await parsePrior(req.init.manifest, fromBase64(req.init.bin)) : null;
   const previous = (init?.manifest.training ?? {}) as Record<string, unknown>;
   // A smaller --init (fewer hidden units, same vocabulary and embedding) is widened without changing its output.
@@ -124,6 +140,7 @@ async function run(req: PretrainRequest) {
     maxLength: recipe.maxLength,
     seed: req.seed,
     trainExamples: train.length,
+    ...(req.randomSmiles ? { randomSmilesPerMolecule: req.randomSmiles } : {}),
     finalTrainLoss: loss,
     backend: backend.name,
     seconds: Math.round((performance.now() - started) / 1000) + Number(previous.seconds ?? 0),

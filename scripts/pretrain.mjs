@@ -1,6 +1,6 @@
 // `npm run pretrain -- <task> [--hidden 128] [--embedding 32] [--steps N] [--minutes M] [--seed 1] [--backend webgpu|wasm]
 //   [--data file.smi] [--init public/priors/molecules-e32-h256] [--lr 0.0005] [--final-lr 0.0002] [--save-every 10] [--out dir]
-//   [--threads 2]`
+//   [--threads 2] [--random-smiles 10]`
 // Trains a task's prior with our own code in headless Chromium on WebGPU and writes it to public/priors/.
 // Molecules need `--data` (one SMILES per line, e.g. ../shared/data/smiles/train.smi): Node reads the file and hands its
 // text to the page; the data itself is never written to the repository.
@@ -9,7 +9,8 @@
 // learning rate (a continued run should start lower than the task's recipe); --final-lr decays the
 // learning rate along a cosine to that value over --minutes (else --steps); --save-every M writes the weights so far to
 // --out every M minutes, so a long run can be stopped at any time and still leave a usable prior. --threads N (WASM only)
-// runs tfjs-wasm's matrix products on N threads; the page is then served cross-origin isolated.
+// runs tfjs-wasm's matrix products on N threads; the page is then served cross-origin isolated. --random-smiles K
+// (molecules) adds K random SMILES of every training molecule to the training set (SMILES enumeration, drawn by RDKit).
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { withBrowserPage } from './browser-page.mjs';
@@ -32,6 +33,7 @@ const { values, positionals } = parseArgs({
     'final-lr': { type: 'string' },
     'save-every': { type: 'string' },
     threads: { type: 'string', default: '1' },
+    'random-smiles': { type: 'string', default: '0' },
   },
 });
 const task = positionals[0] === 'smiles' ? 'molecules' : (positionals[0] ?? 'names');
@@ -53,6 +55,7 @@ const request = {
   finalLearningRate: values['final-lr'] ? Number(values['final-lr']) : undefined,
   saveEveryMinutes: values['save-every'] ? Number(values['save-every']) : undefined,
   threads: Number(values.threads),
+  randomSmiles: Number(values['random-smiles']),
 };
 
 async function readInit(path) {
@@ -78,6 +81,11 @@ async function writePrior(stem, manifest, binBase64) {
 
 if (!Number.isInteger(request.threads) || request.threads < 1 || (request.threads > 1 && request.backend !== 'wasm')) {
   console.error(`--threads ${values.threads}: give a whole number of threads (1 or more), and more than 1 only with --backend wasm`);
+  process.exit(2);
+}
+
+if (!Number.isInteger(request.randomSmiles) || request.randomSmiles < 0 || (request.randomSmiles > 0 && task !== 'molecules')) {
+  console.error(`--random-smiles ${values['random-smiles']}: give a whole number of random SMILES per molecule (0 or more), for the molecules task`);
   process.exit(2);
 }
 

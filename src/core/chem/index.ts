@@ -124,6 +124,16 @@ export class Chem {
     return this.canonicalCache.set(smiles, withMol(this.rdkit, smiles, INVALID, (mol) => mol.get_smiles()));
   }
 
+  /**
+   * `count` random SMILES of the molecule (RDKit's doRandom: a random starting atom and branch order), or [] when the
+   * SMILES is invalid. RDKit draws them from its own generator, seeded once per load, so the same calls in the same
+   * order give the same strings.
+   */
+  randomSmiles(smiles: string, count: number): string[] {
+    const options = JSON.stringify({ doRandom: true, canonical: false });
+    return withMol(this.rdkit, smiles, [], (mol) => Array.from({ length: count }, () => mol.get_smiles(options)));
+  }
+
   descriptors(smiles: string): Descriptors | null {
     const hit = this.descriptorCache.get(smiles);
     if (hit !== undefined) return hit;
