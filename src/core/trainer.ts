@@ -11,7 +11,8 @@ import { ppoLoss } from './algorithms/ppo';
 import { PpoEpochStats } from './algorithms/ppoEpochs';
 import { reinforceLoss } from './algorithms/reinforce';
 import { reinventLoss, sequenceLogLik } from './algorithms/reinvent';
-import { DiversityFilter, inBatchDuplicates } from './chem/diversityFilter';
+import { replayedMolecules, scoreReinventBatch } from './algorithms/reinventBatch';
+import { DiversityFilter } from './chem/diversityFilter';
 import type { Membership } from './chem/metrics';
 import { exportMoleculeLearner, importMoleculeLearner } from './chem/learnerState';
 import { ReplayMemory } from './chem/replayMemory';
@@ -336,25 +337,10 @@ export class SequenceTrainer implements Trainer {
   ): Promise<Record<string, number>> {
     const alg = this.config.algorithm;
     const [B, maxLength] = batch.tokens.shape;
-    // Invalid molecules score 0, whatever the terms and weights say.
-    const scores = Float32Array.from(totals, (r, b) => (molecules && molecules.canonical[b] === null ? 0 : r));
-    const identity = texts.map((t, b) => molecules?.canonical[b] ?? `raw:${t}`);
-    const keep = Float32Array.from(inBatchDuplicates(identity), (dup) => (dup ? 0 : 1));
-    let filtered: Float32Array = scores;
-    if (molecules && this.diversityFilter) {
-      // Repeats are not offered to the filter, so a molecule sampled twice counts once in its scaffold's bucket.
-      const offered = molecules.canonical.map((c, b) => (keep[b] ? c : null));
-      filtered = this.diversityFilter.apply(scores, offered, molecules.scaffolds);
-    }
-    // Replay: molecules remembered from earlier updates, re-encoded from their canonical SMILES (skipped if they do not fit).
-    const tokenizer = this.task.tokenizer as typeof this.task.tokenizer & { canEncode?: (s: string) => boolean };
+    const { scores: filtered, keep } = scoreReinventBatch(totals, texts, molecules, this.diversityFilter);
     const replayed =
       molecules && alg.replay === 'on'
-        ? this.replayMemory
-            .sample(seededRandom(this.config.seed, this.updates, 'replay'))
-            .filter((e) => tokenizer.canEncode?.(e.smiles) ?? true)
-            .map((e) => ({ ids: tokenizer.encode(e.smiles), score: e.score }))
-            .filter((e) => e.ids.length < maxLength)
+        ? replayedMolecules(this.replayMemory, seededRandom(this.config.seed, this.updates, 'replay'), this.task.tokenizer, maxLength)
         : [];
     // The loss reads each sequence up to its end token: steps past the longest one are cut (to a multiple of BUCKET_STEP,
     // so few shapes reach the GPU's buffer pool). Cheaper, same loss.
