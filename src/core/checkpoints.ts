@@ -128,7 +128,8 @@ export function openCheckpointStorage(options: CheckpointStorageOptions = {}): C
     const stamp = () => `${id}:${Date.now()}:${newId().slice(0, 8)}`;
     const key = `${RECORD_PREFIX}${stamp()}`;
     // The copy of the user's data this id already has, when it is the same data: most autosaves of a run on it.
-    const previous = (await readIndex()).entries[id];
+    // (Without own data there is nothing to reuse, so the index is not read here.)
+    const previous = ownChecksum ? (await readIndex()).entries[id] : undefined;
     let ownKey = ownChecksum && previous?.ownKey && previous.ownChecksum === ownChecksum ? previous.ownKey : undefined;
     let wroteOwnKey: string | undefined;
     const writeOwnData = async () => {
