@@ -2,7 +2,6 @@
 // same draws as `node scripts/pretrain-quality.mjs --samples 1000 --seed 1`), scored by RDKit. A prior that samples
 // worse than the one the README describes must not ship unnoticed.
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../../src/core/backend';
 import { BloomFilter } from '../../src/core/chem/bloom';
 import { initChem } from '../../src/core/chem/index';
@@ -10,12 +9,11 @@ import { moleculeMetrics, type MoleculeMetrics } from '../../src/core/chem/metri
 import { TASK_DEFAULTS } from '../../src/core/config';
 import { CharGru } from '../../src/core/models/charGru';
 import { fetchPrior, priorStem } from '../../src/core/priors';
-import { sampleSequences } from '../../src/core/rollout';
 import { MOLECULES_TASK } from '../../src/core/tasks/sequenceTasks';
+import { sampleSmiles } from '../../scripts/sample-smiles';
 
 const SIZE = { vocab: MOLECULES_TASK.tokenizer.vocab.length, ...TASK_DEFAULTS.molecules.model };
 const SAMPLES = 1000;
-const BATCH = 250;
 let metrics: MoleculeMetrics;
 
 beforeAll(async () => {
@@ -23,14 +21,7 @@ beforeAll(async () => {
   const prior = await fetchPrior(`${location.origin}/`, priorStem('molecules', SIZE));
   if (!prior) throw new Error(`No shipped molecules prior of ${SIZE.hidden} hidden units in public/priors/index.json`);
   const model = CharGru.fromValues(prior.manifest.size, prior.values, false, 'quality');
-  const T = MOLECULES_TASK.pretrain.maxLength;
-  const smiles: string[] = [];
-  for (let round = 0; round * BATCH < SAMPLES; round++) {
-    const rollout = sampleSequences(model, { batchSize: BATCH, maxLength: T, temperature: 1, seed: 1, counter: round * 4096 });
-    const tokens = await rollout.tokens.data();
-    tf.dispose([rollout.tokens, rollout.mask, rollout.logProbs, rollout.values]);
-    for (let b = 0; b < BATCH; b++) smiles.push(MOLECULES_TASK.tokenizer.decode(Array.from(tokens.subarray(b * T, (b + 1) * T))));
-  }
+  const { smiles } = await sampleSmiles(model, { samples: SAMPLES, seed: 1, temperature: 1 });
   model.dispose();
   const bloom = BloomFilter.fromBytes(new Uint8Array(await (await fetch(`${location.origin}/priors/smiles-train.bloom`)).arrayBuffer()));
   metrics = moleculeMetrics(await initChem(), smiles, bloom);
