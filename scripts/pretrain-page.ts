@@ -11,6 +11,7 @@ import { moleculesTokenizer } from '../src/core/tasks/molecules';
 import { enumerateSmiles } from '../src/core/tasks/smilesEnumeration';
 import { sequenceTask, type SequenceTask } from '../src/core/tasks/sequenceTasks';
 import type { TaskId } from '../src/core/rewards/types';
+import { fromBase64, toBase64 } from './base64';
 
 interface PretrainRequest {
   task: TaskId;
@@ -70,13 +71,6 @@ async function withRandomSmiles(train: string[], count: number, maxLength: numbe
   return examples;
 }
 
-function fromBase64(text: string): ArrayBuffer {
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return bytes.buffer;
-}
-
 /**
  * Asks tfjs-wasm for `threads` threads. It takes half of navigator.hardwareConcurrency as the core count (it assumes
  * two hardware threads per core) and never uses more threads than that, so a 2-core machine would get 1: this page
@@ -86,12 +80,6 @@ function useWasmThreads(threads: number): void {
   if (!crossOriginIsolated) throw new Error('More than one WASM thread needs a cross-origin isolated page (SharedArrayBuffer)');
   Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 2 * threads, configurable: true });
   setThreadsCount(threads);
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
 }
 
 async function run(req: PretrainRequest) {

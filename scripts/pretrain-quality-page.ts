@@ -6,6 +6,7 @@ import { moleculeMetrics } from '../src/core/chem/metrics';
 import { CharGru } from '../src/core/models/charGru';
 import { fetchPrior, parsePrior } from '../src/core/priors';
 import { sampleSmiles } from './sample-smiles';
+import { fromBase64 } from './base64';
 
 interface QualityRequest {
   stem: string;
@@ -15,13 +16,6 @@ interface QualityRequest {
   backend?: BackendName;
   /** A prior's files read by Node (manifest, .bin in base64) instead of the shipped one. */
   files?: { manifest: unknown; bin: string };
-}
-
-function fromBase64(text: string): ArrayBuffer {
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return bytes.buffer;
 }
 
 async function run(req: QualityRequest) {

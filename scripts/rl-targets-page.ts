@@ -9,6 +9,7 @@ import { CharGru } from '../src/core/models/charGru';
 import { fetchPrior, parsePrior } from '../src/core/priors';
 import { MOLECULES_TASK } from '../src/core/tasks/sequenceTasks';
 import { SequenceTrainer } from '../src/core/trainer';
+import { fromBase64 } from './base64';
 
 interface TargetsRequest {
   preset: 'qed' | 'logp';
@@ -26,13 +27,6 @@ const PRESETS = {
   qed: [{ id: 'qed', weight: 1 }],
   logp: [{ id: 'logp_window', weight: 1, params: { low: 1, high: 3, softness: 0 } }],
 };
-
-function fromBase64(text: string): ArrayBuffer {
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  return bytes.buffer;
-}
 
 const mean = (x: number[]) => (x.length ? x.reduce((a, b) => a + b, 0) / x.length : 0);
 
