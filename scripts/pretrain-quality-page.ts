@@ -5,6 +5,7 @@ import { initChem } from '../src/core/chem/index';
 import { moleculeMetrics } from '../src/core/chem/metrics';
 import { CharGru } from '../src/core/models/charGru';
 import { fetchPrior, parsePrior } from '../src/core/priors';
+import { smilesTokenKinds } from '../src/core/tasks/smilesSyntaxGuard';
 import { sampleSmiles } from './sample-smiles';
 import { fromBase64 } from './base64';
 
@@ -14,6 +15,8 @@ interface QualityRequest {
   seed: number;
   temperature: number;
   backend?: BackendName;
+  /** Sample with the SMILES syntax guard, as the Molecules task does by default. */
+  syntaxGuard: boolean;
   /** A prior's files read by Node (manifest, .bin in base64) instead of the shipped one. */
   files?: { manifest: unknown; bin: string };
 }
@@ -23,6 +26,7 @@ async function run(req: QualityRequest) {
   const prior = req.files ? await parsePrior(req.files.manifest, fromBase64(req.files.bin)) : await fetchPrior(`${location.origin}/`, req.stem);
   if (!prior) throw new Error(`No shipped prior ${req.stem} in public/priors/index.json`);
   const model = CharGru.fromValues(prior.manifest.size, prior.values, false, 'quality');
+  if (req.syntaxGuard) model.syntaxGuard = smilesTokenKinds(prior.manifest.vocab);
   const { smiles, unfinished } = await sampleSmiles(model, { ...req, onRound: (done) => console.log(`sampled ${done}/${req.samples}`) });
   model.dispose();
   const chem = await initChem();
@@ -39,6 +43,7 @@ async function run(req: QualityRequest) {
     samples: smiles.length,
     seed: req.seed,
     temperature: req.temperature,
+    syntaxGuard: req.syntaxGuard,
     unfinished,
     ...m,
     meanQedOfValid: mean(qeds),

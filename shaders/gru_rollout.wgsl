@@ -14,12 +14,18 @@
 //   const WORKGROUP_SIZE : i32   const UNITS : i32 (1 or 4)   const MAX_HIDDEN : i32   const MAX_VOCAB : i32
 // and the Philox code of shaders/sample_categorical.wgsl (samplerUniform: the same draws as our sampler),
 // and by tfjs, which adds the Uniforms struct, the input buffers `table` [V*3H], `recurrentKernel` [H*3H],
-// `recurrentBias` [3H], `logitsKernel` [H*V], `logitsBias` [V], `valueKernel` [H], `valueBias` [1], the output
+// `recurrentBias` [3H], `logitsKernel` [H*V], `logitsBias` [V], `valueHead` [H + 1] (the value
+// kernel, then its bias: one buffer, as a shader stage may bind only 8 storage buffers), `tokenKinds` [V]
+// (i32: the SMILES syntax guard's token kinds, all 0 for no guard; the wrapper also prepends MASKED_LOGIT), the output
 // `result` (f32 [4*B*T]: tokens, mask, logProbs, values, each [B, T]) and the builtins `localIndex`, `workgroupId`.
 // Our uniforms: temperature, seed, counter, batch, steps, hidden, vocab.
 
 const EOS : i32 = 0;
 const BIG : f32 = 3.402823e38;
+// Token kinds of the syntax guard (src/core/tasks/smilesSyntaxGuard.ts): 0 other, 1 "(", 2 ")", 3 + k ring label k.
+const KIND_BRANCH_OPEN : i32 = 1;
+const KIND_BRANCH_CLOSE : i32 = 2;
+const KIND_RING_FIRST : i32 = 3;
 
 // Ping-pong hidden state: step t reads one half and writes the other, so no copy (and no barrier) between steps.
 var<workgroup> hiddenState : array<f32, 2 * MAX_HIDDEN>;
@@ -101,6 +107,18 @@ fn drawToken(row : i32, t : i32) -> vec2<f32> {
   return vec2<f32>(f32(chosen), logProb);
 }
 
+// Invocation 0 only: the syntax guard. ")" needs an open branch; the end token needs no open branch and no open
+// ring label. Forbidden tokens get MASKED_LOGIT, whose weight exp() rounds to exactly 0.
+fn maskForbidden(depth : i32, openRings : u32) {
+  for (var i = 0; i < uniforms.vocab; i++) {
+    let kind = tokenKinds[i];
+    let forbidden = select(kind == KIND_BRANCH_CLOSE && depth <= 0, depth > 0 || openRings != 0u, i == EOS);
+    if (forbidden) {
+      stepLogits[i] = MASKED_LOGIT;
+    }
+  }
+}
+
 // tfjs passes the flat global index (flat dispatch layout); rows are workgroups here, so it goes unused.
 fn main(index : i32) {
   let tid = i32(localIndex);
@@ -121,6 +139,9 @@ fn main(index : i32) {
 
   var current = 0; // offset of h_{t-1} in hiddenState
   var t = 0;
+  // The syntax guard's state, kept by invocation 0: branch depth and the bit mask of open ring labels.
+  var depth = 0;
+  var openRings = 0u;
   loop {
     if (t >= T) {
       break;
@@ -182,9 +203,9 @@ fn main(index : i32) {
         }
         stepLogits[j] = acc;
       } else {
-        var acc = valueBias[0];
+        var acc = valueHead[H];
         for (var k = 0; k < H; k++) {
-          acc += hiddenState[next + k] * valueKernel[k];
+          acc += hiddenState[next + k] * valueHead[k];
         }
         stepValue = acc;
       }
@@ -193,8 +214,17 @@ fn main(index : i32) {
 
     // 3. Sample, record, decide whether the row goes on.
     if (tid == 0) {
+      maskForbidden(depth, openRings);
       let drawn = drawToken(row, t);
       let token = i32(drawn.x);
+      let kind = tokenKinds[max(token, 0)];
+      if (kind == KIND_BRANCH_OPEN) {
+        depth++;
+      } else if (kind == KIND_BRANCH_CLOSE) {
+        depth--;
+      } else if (kind >= KIND_RING_FIRST) {
+        openRings ^= 1u << u32(kind - KIND_RING_FIRST);
+      }
       writeStep(row, t, drawn.x, 1.0, drawn.y, stepValue);
       nextToken = token;
       if (token <= EOS) {

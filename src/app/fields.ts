@@ -86,6 +86,16 @@ export const TEXT_SOURCE_FIELD: ChoiceFieldSpec = {
   ],
 };
 
+/** Molecules: the SMILES syntax guard (changing it starts a new run: it changes the policy's distribution). */
+export const SYNTAX_GUARD_FIELD: ChoiceFieldSpec = {
+  kind: 'choice',
+  path: 'molecules.syntaxGuard',
+  label: 'Syntax guard',
+  hint: 'Masks tokens that would break SMILES syntax: an unmatched \')\', or ending with a ring bond or branch open. RDKit still judges the chemistry, which is where most invalid samples fail.',
+  options: SWITCH.map((d) => ({ value: d, label: SWITCH_LABELS[d] })),
+  when: (c) => c.task === 'molecules',
+};
+
 const isPpo = (c: ExperimentConfig) => c.algorithm.name === 'ppo';
 const usesGae = (c: ExperimentConfig) => c.algorithm.name !== 'reinforce';
 const usesCritic = (c: ExperimentConfig) => usesGae(c) || c.algorithm.baseline === 'value';
@@ -189,7 +199,7 @@ export const PAINT_FIELDS: readonly FieldSpec[] = [
   },
 ];
 
-export const ALL_FIELDS: readonly FieldSpec[] = [TASK_FIELD, TEXT_SOURCE_FIELD, ...ALGORITHM_FIELDS, ...SAMPLING_FIELDS, ...REBUILD_FIELDS, ...PAINT_FIELDS];
+export const ALL_FIELDS: readonly FieldSpec[] = [TASK_FIELD, TEXT_SOURCE_FIELD, SYNTAX_GUARD_FIELD, ...ALGORITHM_FIELDS, ...SAMPLING_FIELDS, ...REBUILD_FIELDS, ...PAINT_FIELDS];
 
 export const WEIGHT_BOUND = BOUNDS.weight;
 

@@ -115,6 +115,16 @@ const TextSchema = v.object({
   source: v.optional(v.picklist(TEXT_SOURCES), 'moby-dick'),
 });
 
+/**
+ * The Molecules task (task 'molecules'; other tasks ignore it). The syntax guard masks the tokens that would break
+ * SMILES's bracket syntax (a ")" with no branch open, the end with a branch or ring bond open); RDKit still judges the
+ * chemistry. See src/core/tasks/smilesSyntaxGuard.ts. Off by default: on the shipped prior it lifts validity by only
+ * about 2 points, because most failures are chemistry, and a sample kept from ending may run on to the length limit.
+ */
+const MoleculesSchema = v.object({
+  syntaxGuard: v.optional(v.picklist(SWITCH), 'off'),
+});
+
 export const ExperimentConfigSchema = v.object({
   // Checkpoints keep whole configs, so one saved under an earlier version is read as the current one.
   version: v.optional(v.pipe(v.picklist(READABLE_VERSIONS), v.transform((): typeof CONFIG_VERSION => CONFIG_VERSION)), CONFIG_VERSION),
@@ -133,6 +143,8 @@ export const ExperimentConfigSchema = v.object({
   paint: v.optional(PaintSchema, {}),
   /** The Free text task (task 'text'): where its examples come from. */
   text: v.optional(TextSchema, {}),
+  /** The Molecules task: the syntax guard on its samples. */
+  molecules: v.optional(MoleculesSchema, {}),
 });
 
 export type ExperimentConfig = v.InferOutput<typeof ExperimentConfigSchema>;

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { sampleCategorical } from './kernels';
 import { gruRollout, gruRolloutSupports } from './kernels/gruRollout';
 import type { CharGru } from './models/charGru';
+import { StepGuard } from './models/syntaxGuard';
 import { EOS } from './tasks/tokenizer';
 
 export interface Rollout {
@@ -37,7 +38,7 @@ export interface RolloutOptions {
  */
 export function sampleSequences(model: CharGru, opts: RolloutOptions): Rollout {
   if (opts.fused !== false && tf.getBackend() === 'webgpu' && gruRolloutSupports(model.size)) {
-    return gruRollout(model.weights, opts);
+    return gruRollout(model.weights, { ...opts, syntaxGuard: model.syntaxGuard });
   }
   return sampleStepByStep(model, opts);
 }
@@ -52,10 +53,14 @@ function sampleStepByStep(model: CharGru, opts: RolloutOptions): Rollout {
     const masks: tf.Tensor1D[] = [];
     const logProbs: tf.Tensor1D[] = [];
     const values: tf.Tensor1D[] = [];
+    const guard = model.syntaxGuard ? new StepGuard(model.syntaxGuard) : null;
+    let guardState = guard?.start(B);
     for (let t = 0; t < opts.maxLength; t++) {
       h = model.step(model.projectTokens(input), h);
       values.push(model.value(h));
-      const sample = sampleCategorical(model.logits(h), { temperature: opts.temperature, seed: opts.seed, counter: opts.counter + t });
+      const logits = guard && guardState ? guard.mask(model.logits(h), guardState) : model.logits(h);
+      const sample = sampleCategorical(logits, { temperature: opts.temperature, seed: opts.seed, counter: opts.counter + t });
+      if (guard && guardState) guardState = guard.advance(guardState, sample.tokens);
       tokens.push(sample.tokens);
       logProbs.push(sample.logProbs);
       masks.push(alive);

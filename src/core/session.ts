@@ -23,8 +23,9 @@ import {
   storageResult,
 } from './runCheckpoints';
 import { priorKey, SessionOwnData, type PriorCache } from './sessionOwnData';
-import { sequenceTask, type SequenceTask } from './tasks/sequenceTasks';
+import { sequenceTask, syntaxGuardFor, type SequenceTask } from './tasks/sequenceTasks';
 import { SequenceTrainer } from './trainer';
+import { startsNewRun } from './training/liveConfig';
 import { PaintTrainer } from './training/paintTrainer';
 import { TrainingFault, type Trainer } from './training/types';
 
@@ -108,9 +109,7 @@ export class TrainingSession {
     }
     const previous = this.config;
     this.config = next;
-    const structural = !previous || previous.task !== next.task || previous.seed !== next.seed || JSON.stringify(previous.model) !== JSON.stringify(next.model) ||
-      (next.task === 'paint' && JSON.stringify(previous.paint) !== JSON.stringify(next.paint)) || (next.task === 'text' && previous.text.source !== next.text.source);
-    if (!structural && this.trainer) {
+    if (previous && !startsNewRun(previous, next) && this.trainer) {
       this.trainer.applyLiveConfig(next);
       return { ok: true, restarted: false };
     }
@@ -450,6 +449,10 @@ export class TrainingSession {
       const priorValues = await this.obtainPrior(task, size);
       const prior = CharGru.fromValues(size, priorValues, false, 'prior');
       const policy = CharGru.fromValues(size, priorValues, true, 'policy');
+      // Both masked alike, so the KL to the prior compares two distributions over the same allowed tokens.
+      const guard = syntaxGuardFor(config, task);
+      prior.syntaxGuard = guard;
+      policy.syntaxGuard = guard;
       const trainer = new SequenceTrainer(config, task, policy, prior);
       const ownNovelty = this.ownData.noveltyFor(task);
       if (ownNovelty) trainer.setNoveltySet(ownNovelty);

@@ -8,6 +8,8 @@ import { gruRollout, GRU_ROLLOUT_MAX_HIDDEN, GRU_ROLLOUT_MAX_VOCAB, setGruRollou
 import { gruRolloutCpu, type GruRolloutCpuResult } from '../../src/core/kernels/gruRolloutCpu';
 import { CharGru, WEIGHT_NAMES, weightShapes, type GruSize } from '../../src/core/models/charGru';
 import { sampleSequences } from '../../src/core/rollout';
+import { shiftRight, tokenLogProbs } from '../../src/core/sequences';
+import { GUARD_START, guardAdvance, guardAllows, smilesTokenKinds, type GuardState } from '../../src/core/tasks/smilesSyntaxGuard';
 import { lcg, useWebGpuAndWatchErrors } from './gpuTestKit';
 
 useWebGpuAndWatchErrors();
@@ -150,6 +152,72 @@ describe('gruRollout on WebGPU', () => {
     expect(agreement.rowsAgreeing).toBeGreaterThanOrEqual(Math.ceil(0.999 * B));
     expect(agreement.maxLogProbError).toBeLessThanOrEqual(1e-4);
     expect(agreement.maxValueError).toBeLessThanOrEqual(1e-4);
+  });
+
+  describe('with the SMILES syntax guard', () => {
+    // A small SMILES-like vocabulary whose logits favour ")" and the end token, so the guard's rules bind often.
+    const vocabulary = ['<eos>', 'C', 'c', 'O', 'N', '=', '(', ')', '1', '2', '3', '%10'];
+    const kinds = smilesTokenKinds(vocabulary);
+    const size = { vocab: vocabulary.length, embedding: 8, hidden: 48 };
+    const guardedValues = () => {
+      const values = randomValues(size, 31, 1.5);
+      values.logitsBias[vocabulary.indexOf(')')] += 2;
+      values.logitsBias[vocabulary.indexOf('(')] += 1;
+      values.logitsBias[vocabulary.indexOf('1')] += 1;
+      return values;
+    };
+    const opts: GruRolloutOptions = { batchSize: 512, maxLength: 20, temperature: 1, seed: 13, counter: 4096 * 5, syntaxGuard: kinds };
+
+    /** Steps (over all rows) where a token the rules forbid was drawn, and rows that drew the end token. */
+    function audit(r: GruRolloutCpuResult, B: number, T: number) {
+      let broken = 0;
+      let ended = 0;
+      for (let row = 0; row < B; row++) {
+        let state: GuardState = GUARD_START;
+        for (let t = 0; t < T && r.mask[row * T + t] === 1; t++) {
+          const token = r.tokens[row * T + t];
+          if (!guardAllows(kinds, state, token)) broken++;
+          if (token === 0) ended++;
+          state = guardAdvance(kinds, state, token);
+        }
+      }
+      return { broken, ended };
+    }
+
+    it('matches the CPU twin, and never draws a token the rules forbid', async () => {
+      const values = guardedValues();
+      const model = CharGru.fromValues(size, values, false, 'test');
+      const gpu = await readRollout(gruRollout(model.weights, opts));
+      const unguarded = await readRollout(gruRollout(model.weights, { ...opts, syntaxGuard: null }));
+      model.dispose();
+      const cpu = gruRolloutCpu(values, opts);
+      const agreement = compareRollouts(gpu, cpu, opts.batchSize, opts.maxLength);
+      expect(agreement.rowsAgreeing).toBeGreaterThanOrEqual(Math.ceil(0.999 * opts.batchSize));
+      expect(agreement.maxLogProbError).toBeLessThanOrEqual(1e-4);
+      const guarded = audit(gpu, opts.batchSize, opts.maxLength);
+      expect(guarded.broken).toBe(0);
+      expect(guarded.ended).toBeGreaterThan(opts.batchSize / 10);
+      // Without the guard the same weights break the rules often: the audit can fail.
+      expect(audit(unguarded, opts.batchSize, opts.maxLength).broken).toBeGreaterThan(opts.batchSize / 4);
+    });
+
+    it('gives the log-probabilities of the guarded teacher-forced pass, and the step-by-step path draws the same', async () => {
+      const model = CharGru.fromValues(size, guardedValues(), false, 'test');
+      model.syntaxGuard = kinds;
+      const { syntaxGuard: _, ...sampling } = opts;
+      const fused = sampleSequences(model, sampling);
+      const teacherForced = tf.tidy(() => tokenLogProbs(model.forwardSequence(shiftRight(fused.tokens)).logits, fused.tokens));
+      const [scored, fusedResult] = [await teacherForced.data(), await readRollout(fused)];
+      teacherForced.dispose();
+      const stepwise = await readRollout(sampleSequences(model, { ...sampling, fused: false }));
+      model.dispose();
+      let worst = 0;
+      for (let i = 0; i < scored.length; i++) if (fusedResult.mask[i] === 1) worst = Math.max(worst, Math.abs(scored[i] - fusedResult.logProbs[i]));
+      expect(worst).toBeLessThanOrEqual(1e-4);
+      const agreement = compareRollouts(fusedResult, stepwise, opts.batchSize, opts.maxLength);
+      expect(agreement.rowsAgreeing).toBeGreaterThanOrEqual(Math.ceil(0.999 * opts.batchSize));
+      expect(agreement.maxLogProbError).toBeLessThanOrEqual(1e-4);
+    });
   });
 
   it('first-step tokens follow the softmax of the first logits (chi-square)', async () => {

@@ -61,12 +61,24 @@ describe('ExperimentConfig', () => {
     ['reward param out of range', { rewards: [{ id: 'target_length', params: { length: 0 } }] }, 'rewards.0.params.length'],
     ['reward param bad pattern', { rewards: [{ id: 'ends_with', params: { suffix: '<b>' } }] }, 'rewards.0.params.suffix'],
     ['too many reward terms', { rewards: Array.from({ length: 17 }, () => ({ id: 'contains' })) }, 'rewards'],
+    ['unknown syntax guard setting', { task: 'molecules', molecules: { syntaxGuard: 'maybe' } }, 'molecules.syntaxGuard'],
     ['wrong version', { version: 99 }, 'version'],
   ];
   it.each(violations)('refuses %s with the field path', (_name, input, path) => {
     const errors = errorsOf(input);
     expect(errors.map((e) => e.path)).toContain(path);
     for (const e of errors) expect(e.message.length).toBeGreaterThan(3);
+  });
+
+  it('leaves the Molecules syntax guard off unless asked', () => {
+    const guard = (input: object) => {
+      const r = parseConfig(input);
+      if (!r.ok) throw new Error(JSON.stringify(r.errors));
+      return r.config.molecules.syntaxGuard;
+    };
+    expect(guard({ task: 'molecules' })).toBe('off');
+    expect(defaultConfig().molecules).toEqual({ syntaxGuard: 'off' });
+    expect(guard({ task: 'molecules', molecules: { syntaxGuard: 'on' } })).toBe('on');
   });
 
   it('refuses a non-object without throwing', () => {

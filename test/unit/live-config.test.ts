@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig, type ExperimentConfig } from '../../src/core/config';
-import { describeChanges, withRewardWeights } from '../../src/core/training/liveConfig';
+import { describeChanges, startsNewRun, withRewardWeights } from '../../src/core/training/liveConfig';
 
 function config(input: object): ExperimentConfig {
   const r = parseConfig(input);
@@ -29,5 +29,27 @@ describe('live settings', () => {
     expect(base.rewards[1].weight).toBe(1);
     expect(() => withRewardWeights(base, { contains: 11 })).toThrow(/Weight of contains must be between -10 and 10/);
     expect(() => withRewardWeights(base, { contains: NaN })).toThrow(/Weight of contains/);
+  });
+
+  it('starts a new run for the task, seed, model size and task-specific data settings, not for live ones', () => {
+    const molecules = config({ task: 'molecules' });
+    const edit = (c: ExperimentConfig, change: (c: ExperimentConfig) => void) => {
+      const next = structuredClone(c);
+      change(next);
+      return next;
+    };
+    expect(startsNewRun(base, structuredClone(base))).toBe(false);
+    expect(startsNewRun(base, edit(base, (c) => (c.learningRate = 0.003)))).toBe(false);
+    expect(startsNewRun(base, edit(base, (c) => (c.rewards[0].weight = 0.5)))).toBe(false);
+    expect(startsNewRun(base, edit(base, (c) => (c.seed = 7)))).toBe(true);
+    expect(startsNewRun(base, edit(base, (c) => (c.model.hidden = 64)))).toBe(true);
+    expect(startsNewRun(base, molecules)).toBe(true);
+    // The syntax guard changes the policy's distribution: like the model size, it needs a new run.
+    expect(startsNewRun(molecules, edit(molecules, (c) => (c.molecules.syntaxGuard = 'on')))).toBe(true);
+    expect(startsNewRun(molecules, edit(molecules, (c) => (c.temperature = 0.7)))).toBe(false);
+    // Other tasks ignore it.
+    expect(startsNewRun(base, edit(base, (c) => (c.molecules.syntaxGuard = 'on')))).toBe(false);
+    const text = config({ task: 'text' });
+    expect(startsNewRun(text, edit(text, (c) => (c.text.source = 'own')))).toBe(true);
   });
 });

@@ -258,6 +258,29 @@ describe('links of version 1', () => {
   });
 });
 
+describe('the syntax guard setting in links', () => {
+  it('leaves out the default (off) and keeps on, which round-trips', () => {
+    expect(compactConfig(valid({ task: 'molecules' }))).not.toHaveProperty('molecules');
+    const on = valid({ task: 'molecules', molecules: { syntaxGuard: 'on' } });
+    expect(compactConfig(on)).toMatchObject({ task: 'molecules', molecules: { syntaxGuard: 'on' } });
+    const decoded = decodeHash(encodeConfig(on));
+    expect(decoded.error).toBeNull();
+    expect(decoded.config).toEqual(on);
+    // Links made before the setting existed have no key, so they read as they ran: without the guard.
+    expect(decodeHash(link({ task: 'molecules', seed: 9 }, 2)).config.molecules.syntaxGuard).toBe('off');
+  });
+
+  it('refuses a value that is neither on nor off, naming the setting', () => {
+    const decoded = decodeHash(link({ task: 'molecules', molecules: { syntaxGuard: 'maybe' } }));
+    expect(decoded.errorKind).toBe('invalid-config');
+    expect(decoded.error).toMatch(/molecules\.syntaxGuard/);
+  });
+
+  it('is a hideable control', () => {
+    expect(hideableNames()).toContain('molecules.syntaxGuard');
+  });
+});
+
 describe('fuzz: 1,200 malformed hashes', () => {
   it('never throws; each returns a message and a valid config', () => {
     const r = rng(20261124);
@@ -333,6 +356,8 @@ describe('links with task- and algorithm-dependent defaults', () => {
     ['free text on Moby-Dick with BLEU', { task: 'text', rewards: [{ id: 'bleu', weight: 1, params: { unit: 'characters', order: 3, smooth: false } }] }],
     ['free text on an own (pasted) text, which the link marks but does not carry', { task: 'text', text: { source: 'own' } }],
     ['free text with the names max length', { task: 'text', maxLength: 16 }],
+    ['molecules with the syntax guard', { task: 'molecules', molecules: { syntaxGuard: 'on' } }],
+    ['names with the syntax guard on (which it ignores)', { molecules: { syntaxGuard: 'on' } }],
     ['paint with REINFORCE, batch 64 and β 0.02 (the schema defaults, not the painter ones)', { task: 'paint', batchSize: 64, algorithm: { name: 'reinforce', klCoef: 0.02 } }],
     ['paint with every painter setting changed', { task: 'paint', paint: { canvas: 64, strokes: 7, action: 'continuous', skip: true, target: 'letters', letters: 'Hi' } }],
     ['paint with a drawn target', { task: 'paint', paint: { target: 'custom', image: '1'.repeat(512) + '2'.repeat(512) } }],

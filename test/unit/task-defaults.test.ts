@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, ExperimentConfigSchema, parseConfig, TASK_DEFAULTS } from '../../src/core/config';
-import { sequenceTask } from '../../src/core/tasks/sequenceTasks';
+import { sequenceTask, syntaxGuardFor } from '../../src/core/tasks/sequenceTasks';
 import { moleculesTokenizer } from '../../src/core/tasks/molecules';
+import { smilesTokenKinds } from '../../src/core/tasks/smilesSyntaxGuard';
+import { uploadedMolecules } from '../../src/core/tasks/uploadedMolecules';
 import { rewardTerm, termsForTask } from '../../src/core/rewards/registry';
 
 function parsed(input: unknown) {
@@ -31,6 +33,7 @@ describe('task-dependent defaults', () => {
     expect(m.rewards.reduce((a, r) => a + r.weight, 0)).toBeCloseTo(1, 10);
     expect(m.maxLength).toBe(100);
     expect(m.model).toEqual({ hidden: 384, embedding: 32 });
+    expect(m.molecules.syntaxGuard).toBe('off');
     expect(parsed({ task: 'molecules', model: { hidden: 64 } }).model).toEqual({ hidden: 64, embedding: 32 });
     for (const r of m.rewards) expect(rewardTerm(r.id)?.task).toBe('molecules');
   });
@@ -65,6 +68,20 @@ describe('task-dependent defaults', () => {
     expect(sequenceTask('names').rewardBatch(['ana'])).toEqual({ texts: ['ana'] });
     expect(task.corpus()).toEqual([]);
     expect(task.corpusUnavailable).toMatch(/upload/);
+  });
+
+  it('gives a Molecules run the syntax guard of its vocabulary when the setting is on, and no other run one', () => {
+    const molecules = sequenceTask('molecules');
+    const on = { task: 'molecules', molecules: { syntaxGuard: 'on' } };
+    const kinds = syntaxGuardFor(parsed(on), molecules);
+    expect(kinds).toEqual(smilesTokenKinds(molecules.tokenizer.vocab));
+    expect(kinds).toHaveLength(molecules.tokenizer.vocab.length);
+    expect(kinds?.[molecules.tokenizer.vocab.indexOf(')')]).toBeGreaterThan(0);
+    // A run on the user's own molecules uses the same vocabulary, so the same guard.
+    const own = uploadedMolecules(['CCO'], ['CCO'], 'new', null).task;
+    expect(syntaxGuardFor(parsed(on), own)).toEqual(kinds);
+    expect(syntaxGuardFor(parsed({ task: 'molecules' }), molecules)).toBeNull();
+    expect(syntaxGuardFor(parsed({ task: 'names', molecules: { syntaxGuard: 'on' } }), sequenceTask('names'))).toBeNull();
   });
 
   it('encodes SMILES without the end token (the sequence helpers add it) and decodes back', () => {

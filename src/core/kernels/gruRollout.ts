@@ -1,6 +1,7 @@
 // Fused rollout of the char-GRU: shaders/gru_rollout.wgsl as a registered tfjs kernel (tensors in, tensors out,
 // tracked by tf.tidy, sharing tfjs's command encoder). A whole rollout of T steps costs a fixed number of
-// dispatches: one fused matmul for the input-projection table, the rollout itself, and four unpacks.
+// dispatches: one fused matmul for the input-projection table, one concat of the value head, the rollout itself, and
+// four unpacks.
 // On other backends the CPU twin (gruRolloutCpu.ts) runs instead, reading the weights with dataSync.
 import * as tf from '@tensorflow/tfjs';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
@@ -10,6 +11,7 @@ import gruRolloutWgsl from '../../../shaders/gru_rollout.wgsl?raw';
 import sampleCategoricalWgsl from '../../../shaders/sample_categorical.wgsl?raw';
 import type { GruWeights } from '../models/charGru';
 import { gruRolloutCpu } from './gruRolloutCpu';
+import { MASKED_LOGIT } from '../tasks/smilesSyntaxGuard';
 
 export const GRU_ROLLOUT_KERNEL = 'RewardLabGruRollout';
 /** Hidden units: two copies of the state live in workgroup memory (2 x 2 KiB). */
@@ -30,6 +32,11 @@ export interface GruRolloutOptions {
   seed: number;
   /** u32: step t draws with sampler counter `counter + t` (and the row index), exactly as sampleSequences does. */
   counter: number;
+  /**
+   * Token kinds of the SMILES syntax guard (src/core/tasks/smilesSyntaxGuard.ts), one per vocabulary entry: the tokens
+   * it forbids get MASKED_LOGIT before each draw. null or absent: no guard.
+   */
+  syntaxGuard?: Int32Array | null;
 }
 
 // A type alias, not an interface, so results are tf.TensorContainer and can be returned from tf.tidy.
@@ -90,6 +97,7 @@ export function assertGruRolloutArgs(shapes: { [K in keyof GruWeights]: readonly
   if (!Number.isInteger(opts.counter) || opts.counter < 0 || opts.counter + T - 1 > 0xffffffff) {
     fail(`counter must be an integer with counter + maxLength - 1 < 2^32, got ${opts.counter} (maxLength ${T})`);
   }
+  if (opts.syntaxGuard && opts.syntaxGuard.length !== vocab) fail(`the syntax guard has ${opts.syntaxGuard.length} token kinds for a vocabulary of ${vocab}`);
   return { vocab, hidden };
 }
 
@@ -133,7 +141,7 @@ export function setGruRolloutLayouts(software: Layout, hardware: Layout): { soft
 // (workgroup size and the workgroup-memory limits) is in the key; sizes and options travel as uniforms.
 function rolloutProgram(batch: number, steps: number, workgroupSize: number, units: number): WebGPUProgram {
   return {
-    variableNames: ['table', 'recurrentKernel', 'recurrentBias', 'logitsKernel', 'logitsBias', 'valueKernel', 'valueBias'],
+    variableNames: ['table', 'recurrentKernel', 'recurrentBias', 'logitsKernel', 'logitsBias', 'valueHead', 'tokenKinds'],
     outputShape: [4, batch, steps],
     shaderKey: `rewardlab_gru_rollout_${workgroupSize}_${units}_${GRU_ROLLOUT_MAX_HIDDEN}_${GRU_ROLLOUT_MAX_VOCAB}`,
     dispatchLayout: { x: [0, 1, 2] },
@@ -146,6 +154,7 @@ function rolloutProgram(batch: number, steps: number, workgroupSize: number, uni
         `const UNITS : i32 = ${units};`,
         `const MAX_HIDDEN : i32 = ${GRU_ROLLOUT_MAX_HIDDEN};`,
         `const MAX_VOCAB : i32 = ${GRU_ROLLOUT_MAX_VOCAB};`,
+        `const MASKED_LOGIT : f32 = ${MASKED_LOGIT.toFixed(1)};`,
         philoxSnippet(),
         gruRolloutWgsl,
       ].join('\n'),
@@ -162,7 +171,7 @@ interface RolloutAttrs {
 
 const rolloutKernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const gpu = backend as WebGPUBackend;
-  const { table, recurrentKernel, recurrentBias, logitsKernel, logitsBias, valueKernel, valueBias } = inputs as Record<string, tf.TensorInfo>;
+  const { table, recurrentKernel, recurrentBias, logitsKernel, logitsBias, valueHead, tokenKinds } = inputs as Record<string, tf.TensorInfo>;
   const a = attrs as unknown as RolloutAttrs;
   const [hidden] = recurrentKernel.shape;
   const [vocab] = logitsBias.shape;
@@ -171,7 +180,7 @@ const rolloutKernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const layout = layoutFor(gpu, hidden);
   const packed = gpu.runWebGPUProgram(
     rolloutProgram(B, T, layout.workgroupSize, layout.units),
-    [table, recurrentKernel, recurrentBias, logitsKernel, logitsBias, valueKernel, valueBias],
+    [table, recurrentKernel, recurrentBias, logitsKernel, logitsBias, valueHead, tokenKinds],
     'float32',
     [
       { type: 'float32', data: [a.temperature] },
@@ -198,7 +207,8 @@ function ensureKernelRegistered(): void {
 /**
  * Samples B sequences of up to T tokens from the GRU policy with the given weights, starting from the
  * end-of-sequence token and zero state. Step t: embed the previous token, GRU cell, logits and value, then draw
- * with sampleCategorical's Philox stream (seed, counter + t, row) at the given temperature. Token 0 ends a row.
+ * with sampleCategorical's Philox stream (seed, counter + t, row) at the given temperature, after the syntax guard (if
+ * any) has masked the tokens it forbids. Token 0 ends a row.
  * No gradient: keep it off the taped path. Bad input throws here. On WebGPU a row whose logits turn non-finite
  * gets token -1 with a NaN logProb and ends; the CPU twin throws instead (as sampleCategorical does).
  */
@@ -218,8 +228,10 @@ export function gruRollout(weights: GruRolloutWeights, opts: GruRolloutOptions):
         recurrentBias: weights.recurrentBias,
         logitsKernel: weights.logitsKernel,
         logitsBias: weights.logitsBias,
-        valueKernel: weights.valueKernel,
-        valueBias: weights.valueBias,
+        // The value kernel and bias as one buffer: with the output, 8 storage buffers, the per-stage limit WebGPU guarantees.
+        valueHead: tf.concat([tf.reshape(weights.valueKernel, [-1]), weights.valueBias]),
+        // All kinds plain: the guard's rules then never forbid anything.
+        tokenKinds: tf.tensor1d(opts.syntaxGuard ?? new Int32Array(weights.logitsBias.shape[0]), 'int32'),
       };
       const [tokens, mask, logProbs, values] = tf.engine().runKernel(GRU_ROLLOUT_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D[];
       return { tokens, mask, logProbs, values };

@@ -2,6 +2,7 @@
 // and is the oracle the WGSL kernel is tested against. Sampling goes through sampleCategoricalCpu, so the twin
 // draws with the very Philox stream and inverse-CDF rule of our sampler.
 import type { GruWeights } from '../models/charGru';
+import { GUARD_START, guardAdvance, guardAllows, MASKED_LOGIT, type GuardState } from '../tasks/smilesSyntaxGuard';
 import { sampleCategoricalCpu } from './sample_categorical_cpu';
 
 export interface GruRolloutCpuOptions {
@@ -10,6 +11,8 @@ export interface GruRolloutCpuOptions {
   temperature: number;
   seed: number;
   counter: number;
+  /** Token kinds of the SMILES syntax guard; null or absent: no guard. */
+  syntaxGuard?: Int32Array | null;
 }
 
 export interface GruRolloutCpuResult {
@@ -30,7 +33,7 @@ function sigmoid(a: number): number {
  *   h_0 = 0, x_0 = EOS. For t = 0 .. T-1 while the row has not ended:
  *     p = (E[x_t]·W_x + b_x)                                   (a row of the [V, 3H] input-projection table)
  *     r = σ(p_r + h·U_r + b_r), z = σ(p_z + h·U_z + b_z), n = tanh(p_n + r ⊙ (h·U_n + b_n)), h = (1 − z) ⊙ n + z ⊙ h
- *     logits = h·W_o + b_o, value = h·w_v + b_v
+ *     logits = h·W_o + b_o, value = h·w_v + b_v; with a syntax guard, the tokens it forbids after x_1 … x_t get MASKED_LOGIT
  *     x_{t+1} ~ sampleCategorical(logits, temperature, seed, counter + t, row); logProb of that draw
  *     mask 1; the row ends after a step that drew EOS.
  *   After the end: token EOS, mask 0, logProb 0, value 0.
@@ -61,6 +64,8 @@ export function gruRolloutCpu(w: { [K in keyof GruWeights]: ArrayLike<number> },
   const alive = new Uint8Array(B).fill(1);
   const logits = new Float32Array(B * V);
   const value = new Float32Array(B);
+  const guard = opts.syntaxGuard ?? null;
+  const guardStates: GuardState[] = Array.from({ length: B }, () => GUARD_START);
   for (let t = 0; t < T; t++) {
     for (let b = 0; b < B; b++) {
       if (!alive[b]) continue; // its stale logits are drawn from below, and ignored
@@ -86,6 +91,9 @@ export function gruRolloutCpu(w: { [K in keyof GruWeights]: ArrayLike<number> },
         for (let k = 0; k < H; k++) acc += next[hb + k] * w.logitsKernel[k * V + j];
         logits[b * V + j] = acc;
       }
+      if (guard) {
+        for (let j = 0; j < V; j++) if (!guardAllows(guard, guardStates[b], j)) logits[b * V + j] = MASKED_LOGIT;
+      }
       let v = w.valueBias[0];
       for (let k = 0; k < H; k++) v += next[hb + k] * w.valueKernel[k];
       value[b] = v;
@@ -101,6 +109,7 @@ export function gruRolloutCpu(w: { [K in keyof GruWeights]: ArrayLike<number> },
       out.logProbs[at] = drawn.logProbs[b];
       out.values[at] = value[b];
       input[b] = drawn.tokens[b];
+      if (guard) guardStates[b] = guardAdvance(guard, guardStates[b], drawn.tokens[b]);
       if (drawn.tokens[b] === EOS) alive[b] = 0;
     }
     if (!alive.some((x) => x)) break;

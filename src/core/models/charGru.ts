@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../rng';
 import { fusedForwardSequence, fusedForwardSequenceSupports } from '../kernels/gruSequenceModel';
 import { linear } from './linear';
+import { guardSequenceLogits } from './syntaxGuard';
 
 export interface GruSize {
   vocab: number;
@@ -53,6 +54,11 @@ export function weightShapes({ vocab: V, embedding: E, hidden: H }: GruSize): Re
 export class CharGru {
   readonly size: GruSize;
   readonly weights: GruWeights;
+  /**
+   * Token kinds of the SMILES syntax guard (src/core/tasks/smilesSyntaxGuard.ts), or null: with a guard, the policy
+   * is the masked distribution everywhere (sampling, forwardSequence's logits).
+   */
+  syntaxGuard: Int32Array | null = null;
 
   private constructor(size: GruSize, weights: GruWeights) {
     this.size = size;
@@ -98,7 +104,9 @@ export class CharGru {
     const weights = Object.fromEntries(
       WEIGHT_NAMES.map((n) => [n, tf.variable(this.weights[n].clone(), false, `${prefix}/${n}/${uniqueSuffix()}`)]),
     ) as unknown as GruWeights;
-    return new CharGru(this.size, weights);
+    const copy = new CharGru(this.size, weights);
+    copy.syntaxGuard = this.syntaxGuard;
+    return copy;
   }
 
   variables(): tf.Variable[] {
@@ -168,9 +176,17 @@ export class CharGru {
    * Teacher-forced pass over whole sequences (differentiable). inputs [B, T] int32 are the tokens fed at each step
    * (end-of-sequence first, then the sample shifted right). The input projection runs once for all steps; only the
    * recurrence is a loop (on WebGPU fused kernels, src/core/kernels/gruSequenceModel.ts; `fused: false` forces the
-   * loop, for comparisons). Returns logits [B, T, V] and values [B, T].
+   * loop, for comparisons). Returns logits [B, T, V] (masked by the syntax guard, if any) and values [B, T].
    */
   forwardSequence(inputs: tf.Tensor2D, opts: { fused?: boolean } = {}): { logits: tf.Tensor3D; values: tf.Tensor2D } {
+    const out = this.forwardUnguarded(inputs, opts);
+    if (!this.syntaxGuard) return out;
+    const logits = guardSequenceLogits(out.logits, inputs, this.syntaxGuard);
+    out.logits.dispose();
+    return { logits, values: out.values };
+  }
+
+  private forwardUnguarded(inputs: tf.Tensor2D, opts: { fused?: boolean }): { logits: tf.Tensor3D; values: tf.Tensor2D } {
     const [B, T] = inputs.shape;
     const V = this.size.vocab;
     // WebGPU: the same equations with the recurrence (and its backward pass) as WGSL kernels.

@@ -1,5 +1,5 @@
-// Settings that change while a run goes on, shared by every trainer: what changed (for the plots' markers), and a
-// config with new reward weights (the weight sliders).
+// Settings that change while a run goes on, shared by every trainer: what changed (for the plots' markers), which
+// changes need a new run instead, and a config with new reward weights (the weight sliders).
 import { BOUNDS, type ExperimentConfig } from '../config';
 
 /** Short descriptions of what differs from `a` to `b`, e.g. "ends_with weight 1→0.5", "+contains", "learningRate 0.001→0.003". */
@@ -20,6 +20,19 @@ export function describeChanges(a: ExperimentConfig, b: ExperimentConfig): strin
     if (old !== v) out.push(`${k} ${old}→${v}`);
   }
   return out;
+}
+
+/**
+ * Whether going from `a` to `b` needs a new run built from the prior rather than a live change: the task, the seed, the
+ * model size, the painter's environment, the Free text data, and the Molecules syntax guard (it changes the policy's
+ * distribution itself).
+ */
+export function startsNewRun(a: ExperimentConfig, b: ExperimentConfig): boolean {
+  if (a.task !== b.task || a.seed !== b.seed || JSON.stringify(a.model) !== JSON.stringify(b.model)) return true;
+  if (b.task === 'paint') return JSON.stringify(a.paint) !== JSON.stringify(b.paint);
+  if (b.task === 'text') return a.text.source !== b.text.source;
+  if (b.task === 'molecules') return a.molecules.syntaxGuard !== b.molecules.syntaxGuard;
+  return false;
 }
 
 /** A copy of `config` with the given reward weights (by term id); throws with the term's id on a weight out of range. */
