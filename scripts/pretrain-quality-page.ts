@@ -15,7 +15,7 @@ interface QualityRequest {
   seed: number;
   temperature: number;
   backend?: BackendName;
-  /** Sample with the SMILES syntax guard, as the Molecules task does by default. */
+  /** Sample with the SMILES syntax guard (the Molecules task's setting molecules.syntaxGuard, off by default). */
   syntaxGuard: boolean;
   /** A prior's files read by Node (manifest, .bin in base64) instead of the shipped one. */
   files?: { manifest: unknown; bin: string };

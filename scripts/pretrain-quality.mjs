@@ -1,5 +1,5 @@
 // `node scripts/pretrain-quality.mjs [--stem molecules-e32-h384] [--samples 1000] [--seed 1] [--temperature 1] [--backend wasm]
-//   [--syntax-guard on|off] [--dir /tmp/run]`  (--dir: measure the prior files in that folder, e.g. a pretraining snapshot, instead of the shipped one)
+//   [--syntax-guard off|on] [--dir /tmp/run]`  (--dir: measure the prior files in that folder, e.g. a pretraining snapshot, instead of the shipped one)
 // Samples a shipped molecules prior in headless Chromium and prints validity, uniqueness, novelty (against the shipped
 // Bloom filter of the training set), internal diversity, unique scaffolds, mean QED and the logP-window share, as JSON.
 import { readFile } from 'node:fs/promises';
@@ -13,7 +13,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     temperature: { type: 'string', default: '1' },
     backend: { type: 'string', default: 'wasm' },
-    'syntax-guard': { type: 'string', default: 'on' },
+    'syntax-guard': { type: 'string', default: 'off' },
     dir: { type: 'string' },
   },
 });
@@ -23,7 +23,7 @@ const request = {
   seed: Number(values.seed),
   temperature: Number(values.temperature),
   backend: values.backend,
-  syntaxGuard: values['syntax-guard'] !== 'off',
+  syntaxGuard: values['syntax-guard'] === 'on',
   files: values.dir
     ? {
         manifest: JSON.parse(await readFile(`${values.dir}/${values.stem}.json`, 'utf8')),

@@ -7,7 +7,7 @@ import { initChem } from '../src/core/chem/index';
 import { parseConfig } from '../src/core/config';
 import { CharGru } from '../src/core/models/charGru';
 import { fetchPrior, parsePrior } from '../src/core/priors';
-import { MOLECULES_TASK } from '../src/core/tasks/sequenceTasks';
+import { MOLECULES_TASK, syntaxGuardFor } from '../src/core/tasks/sequenceTasks';
 import { SequenceTrainer } from '../src/core/trainer';
 import { fromBase64 } from './base64';
 
@@ -20,6 +20,8 @@ interface TargetsRequest {
   seed: number;
   backend?: BackendName;
   stem: string;
+  /** molecules.syntaxGuard of the run's config. */
+  syntaxGuard: 'on' | 'off';
   files?: { manifest: unknown; bin: string };
 }
 
@@ -41,10 +43,14 @@ async function run(req: TargetsRequest) {
     learningRate: req.learningRate,
     algorithm: { name: 'reinvent' },
     rewards: PRESETS[req.preset],
+    molecules: { syntaxGuard: req.syntaxGuard },
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   const size = prior.manifest.size;
-  const trainer = new SequenceTrainer(parsed.config, MOLECULES_TASK, CharGru.fromValues(size, prior.values, true, 'policy'), CharGru.fromValues(size, prior.values, false, 'prior'));
+  const policy = CharGru.fromValues(size, prior.values, true, 'policy');
+  const priorModel = CharGru.fromValues(size, prior.values, false, 'prior');
+  policy.syntaxGuard = priorModel.syntaxGuard = syntaxGuardFor(parsed.config, MOLECULES_TASK);
+  const trainer = new SequenceTrainer(parsed.config, MOLECULES_TASK, policy, priorModel);
   const chem = await initChem();
   trainer.setNoveltySet(BloomFilter.fromBytes(new Uint8Array(await (await fetch(`${location.origin}/priors/smiles-train.bloom`)).arrayBuffer())));
   const started = performance.now();
@@ -84,7 +90,7 @@ async function run(req: TargetsRequest) {
       logPInWindow: +mean(w.map((r) => r.logPInWindow)).toFixed(3),
     });
   }
-  return { backend: backend.name, preset: req.preset, prior: prior.manifest.training, config: { batchSize: req.batchSize, learningRate: req.learningRate, seed: req.seed }, updatesDone: rows.length, seconds: rows.at(-1)?.seconds, windows };
+  return { backend: backend.name, preset: req.preset, prior: prior.manifest.training, config: { batchSize: req.batchSize, learningRate: req.learningRate, seed: req.seed, syntaxGuard: req.syntaxGuard }, updatesDone: rows.length, seconds: rows.at(-1)?.seconds, windows };
 }
 
 (window as unknown as { rewardlabRlTargets: typeof run }).rewardlabRlTargets = run;

@@ -1,5 +1,5 @@
 // `node scripts/rl-targets.mjs --preset qed|logp [--updates 300] [--minutes 30] [--batch 64] [--lr 5e-4] [--seed 5]
-//   [--backend wasm] [--stem molecules-e32-h384] [--dir folder]`
+//   [--backend wasm] [--stem molecules-e32-h384] [--syntax-guard off|on] [--dir folder]`
 // Runs REINVENT from the molecules prior (the shipped one, or the files in --dir) on the issue's QED or logP-window
 // preset in headless Chromium and prints the targets per window of 10 updates as JSON: validity, uniqueness, mean QED
 // of the valid samples, share of valid samples with Crippen logP in [1, 3]. Stops at --updates or after --minutes.
@@ -17,6 +17,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '5' },
     backend: { type: 'string', default: 'wasm' },
     stem: { type: 'string', default: 'molecules-e32-h384' },
+    'syntax-guard': { type: 'string', default: 'off' },
     dir: { type: 'string' },
   },
 });
@@ -33,6 +34,7 @@ const request = {
   seed: Number(values.seed),
   backend: values.backend,
   stem: values.stem,
+  syntaxGuard: values['syntax-guard'] === 'on' ? 'on' : 'off',
   files: values.dir
     ? { manifest: JSON.parse(await readFile(`${values.dir}/${values.stem}.json`, 'utf8')), bin: (await readFile(`${values.dir}/${values.stem}.bin`)).toString('base64') }
     : undefined,

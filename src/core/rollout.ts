@@ -53,14 +53,13 @@ function sampleStepByStep(model: CharGru, opts: RolloutOptions): Rollout {
     const masks: tf.Tensor1D[] = [];
     const logProbs: tf.Tensor1D[] = [];
     const values: tf.Tensor1D[] = [];
-    const guard = model.syntaxGuard ? new StepGuard(model.syntaxGuard) : null;
-    let guardState = guard?.start(B);
+    const guard = model.syntaxGuard ? new StepGuard(model.syntaxGuard, B) : null;
     for (let t = 0; t < opts.maxLength; t++) {
       h = model.step(model.projectTokens(input), h);
       values.push(model.value(h));
-      const logits = guard && guardState ? guard.mask(model.logits(h), guardState) : model.logits(h);
-      const sample = sampleCategorical(logits, { temperature: opts.temperature, seed: opts.seed, counter: opts.counter + t });
-      if (guard && guardState) guardState = guard.advance(guardState, sample.tokens);
+      const logits = model.logits(h);
+      const sample = sampleCategorical(guard ? guard.mask(logits) : logits, { temperature: opts.temperature, seed: opts.seed, counter: opts.counter + t });
+      guard?.advance(sample.tokens);
       tokens.push(sample.tokens);
       logProbs.push(sample.logProbs);
       masks.push(alive);

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { gruRolloutCpu } from '../../src/core/kernels/gruRolloutCpu';
+import { sampleCompletions } from '../../src/core/learned/monteCarlo';
 import { CharGru } from '../../src/core/models/charGru';
 import { guardSequenceLogits } from '../../src/core/models/syntaxGuard';
 import { Rng } from '../../src/core/rng';
@@ -199,6 +200,21 @@ describe('guarded sampling and scoring', () => {
     expect(agreeing).toBeGreaterThanOrEqual(62); // a draw exactly at the edge of a bin may differ by rounding
     expect(worst).toBeLessThan(1e-4);
     expectRowsObeyRules(await rows(tf.tensor2d(twin.tokens, [opts.batchSize, T], 'int32'), tf.tensor2d(twin.mask, [opts.batchSize, T])));
+    model.dispose();
+  });
+
+  it("SeqGAN's Monte-Carlo completions keep the rules, the guard's state running over each copied prefix", async () => {
+    const model = mischievousModel(4);
+    model.syntaxGuard = kinds;
+    const prefixes = sampleSequences(model, { batchSize: 16, maxLength: 12, temperature: 1, seed: 2, counter: 0 });
+    const out = sampleCompletions(model, prefixes.tokens, { n: 2, temperature: 1, seed: 6, counter: 100 });
+    const completed = await rows(out.tokens, out.mask);
+    expect(completed).toHaveLength(16 * 12 * 2);
+    expectRowsObeyRules(completed);
+    // Without the guard, the same completions break them: the check above can fail.
+    model.syntaxGuard = null;
+    const loose = sampleCompletions(model, prefixes.tokens, { n: 2, temperature: 1, seed: 6, counter: 100 });
+    expect((await rows(loose.tokens, loose.mask)).filter((row) => forbiddenSteps(row).length > 0).length).toBeGreaterThan(50);
     model.dispose();
   });
 });

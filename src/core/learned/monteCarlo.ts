@@ -46,14 +46,13 @@ export function sampleCompletions(policy: CharGru, tokens: tf.Tensor2D, opts: Co
     const out: tf.Tensor1D[] = [];
     const masks: tf.Tensor1D[] = [];
     // Completions follow the policy's syntax guard too; the guard's state runs over the copied prefix as well.
-    const guard = policy.syntaxGuard ? new StepGuard(policy.syntaxGuard) : null;
-    let guardState = guard?.start(R);
+    const guard = policy.syntaxGuard ? new StepGuard(policy.syntaxGuard, R) : null;
     for (let s = 0; s < T; s++) {
       h = policy.step(policy.projectTokens(input), h);
-      const logits = guard && guardState ? guard.mask(policy.logits(h), guardState) : policy.logits(h);
-      const sampled = sampleCategorical(logits, { temperature: opts.temperature, seed: opts.seed, counter: opts.counter + s });
+      const logits = policy.logits(h);
+      const sampled = sampleCategorical(guard ? guard.mask(logits) : logits, { temperature: opts.temperature, seed: opts.seed, counter: opts.counter + s });
       const token = tf.where(tf.less(tf.scalar(s, 'int32'), prefixLength), columns[s], sampled.tokens) as tf.Tensor1D;
-      if (guard && guardState) guardState = guard.advance(guardState, token);
+      guard?.advance(token);
       out.push(token);
       masks.push(alive);
       alive = tf.mul(alive, tf.cast(tf.notEqual(token, EOS), 'float32')) as tf.Tensor1D;

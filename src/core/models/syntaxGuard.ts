@@ -56,36 +56,27 @@ export function guardSequenceLogits(logits: tf.Tensor3D, inputs: tf.Tensor2D, ki
   });
 }
 
-/** The guard's state for a batch of sequences sampled step by step. */
-export interface StepGuardState {
-  /** Branch depth [B]. */
-  depth: tf.Tensor1D;
-  /** 1 where ring label k is open [B, L]. */
-  rings: tf.Tensor2D;
-}
-
-/** The guard for step-by-step sampling: masks a step's logits, then advances with the token drawn. */
+/**
+ * The guard for step-by-step sampling of a batch: masks a step's logits, then advances with the tokens taken. Its state
+ * (branch depth [B], open ring labels [B, L] as 0/1) and tables are ordinary tensors: make it inside the caller's tidy.
+ */
 export class StepGuard {
   private readonly t: ReturnType<typeof tables>;
+  private depth: tf.Tensor1D;
+  private rings: tf.Tensor2D;
 
-  /** Call inside a tidy: the tables are ordinary tensors of that scope. */
-  constructor(kinds: Int32Array) {
+  constructor(kinds: Int32Array, batch: number) {
     this.t = tables(kinds);
+    this.depth = tf.zeros([batch]);
+    this.rings = tf.zeros([batch, this.t.L]);
   }
 
-  start(batch: number): StepGuardState {
-    return { depth: tf.zeros([batch]), rings: tf.zeros([batch, this.t.L]) };
+  mask(logits: tf.Tensor2D): tf.Tensor2D {
+    return maskLogits(logits, this.depth, tf.sum(this.rings, -1), this.t.isClose, this.t.isEnd);
   }
 
-  mask(logits: tf.Tensor2D, state: StepGuardState): tf.Tensor2D {
-    return maskLogits(logits, state.depth, tf.sum(state.rings, -1), this.t.isClose, this.t.isEnd);
-  }
-
-  advance(state: StepGuardState, tokens: tf.Tensor1D): StepGuardState {
-    const bits = tf.gather(this.t.ringBits, tokens) as tf.Tensor2D;
-    return {
-      depth: tf.add(state.depth, tf.gather(this.t.depthDelta, tokens)) as tf.Tensor1D,
-      rings: tf.abs(tf.sub(state.rings, bits)) as tf.Tensor2D, // XOR of 0/1 values
-    };
+  advance(tokens: tf.Tensor1D): void {
+    this.depth = tf.add(this.depth, tf.gather(this.t.depthDelta, tokens)) as tf.Tensor1D;
+    this.rings = tf.abs(tf.sub(this.rings, tf.gather(this.t.ringBits, tokens))) as tf.Tensor2D; // XOR of 0/1 values
   }
 }
