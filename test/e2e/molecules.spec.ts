@@ -1,6 +1,6 @@
 // The molecule task in the page: a query SMILES or SMARTS that RDKit cannot read is refused beside its field (checked in
 // the Worker, where RDKit lives), the run keeps its previous valid settings, and a corrected value is accepted; the
-// best molecules of a batch are shown as RDKit drawings.
+// best molecules of a batch are shown as RDKit drawings; the syntax guard setting starts a new run and travels in links.
 import { expect, test } from '@playwright/test';
 import { collectErrors, openReady, READY_TIMEOUT_MS, waitIdle } from './helpers';
 
@@ -88,5 +88,30 @@ test('an uploaded .smi file fine-tunes the prior in the Worker: junk lines are c
   await expect(page.getByTestId('metric-step')).toHaveText('1', { timeout: READY_TIMEOUT_MS });
   await waitIdle(page);
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test('the syntax guard is a Molecules setting: it starts a new run, travels in the link and comes back from it', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openReady(page, '/?backend=wasm');
+  await page.locator('#field-task').selectOption({ label: 'Molecules (SMILES)' });
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled({ timeout: READY_TIMEOUT_MS });
+  const guard = page.getByLabel('Syntax guard');
+  await expect(guard).toHaveValue('off');
+  const before = page.url();
+
+  await guard.selectOption('on');
+  await expect.poll(() => page.url()).not.toBe(before);
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled({ timeout: READY_TIMEOUT_MS });
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(page.getByTestId('metric-step')).toHaveText('1', { timeout: READY_TIMEOUT_MS });
+  await waitIdle(page);
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+
+  const link = page.url();
+  await page.goto('about:blank');
+  await openReady(page, link.slice(link.indexOf('/?')));
+  await expect(page.getByLabel('Syntax guard')).toHaveValue('on');
+  await expect(page.locator('#field-task')).toHaveValue('molecules');
   expect(errors).toEqual([]);
 });
