@@ -18,7 +18,7 @@
 // kernel, then its bias: one buffer, as a shader stage may bind only 8 storage buffers), `tokenKinds` [V]
 // (i32: the SMILES syntax guard's token kinds, all 0 for no guard; the wrapper also prepends MASKED_LOGIT), the output
 // `result` (f32 [4*B*T]: tokens, mask, logProbs, values, each [B, T]) and the builtins `localIndex`, `workgroupId`.
-// Our uniforms: temperature, seed, counter, batch, steps, hidden, vocab.
+// Our uniforms: temperature, seed, counter, batch, steps, hidden, vocab, guarded (1: apply the syntax guard).
 
 const EOS : i32 = 0;
 const BIG : f32 = 3.402823e38;
@@ -107,12 +107,25 @@ fn drawToken(row : i32, t : i32) -> vec2<f32> {
   return vec2<f32>(f32(chosen), logProb);
 }
 
-// Invocation 0 only: the syntax guard. ")" needs an open branch; the end token needs no open branch and no open
-// ring label. Forbidden tokens get MASKED_LOGIT, whose weight exp() rounds to exactly 0.
-fn maskForbidden(depth : i32, openRings : u32) {
+// Invocation 0 only: the syntax guard (the rules of src/core/tasks/smilesSyntaxGuard.ts). ")" needs an open branch,
+// the end token nothing left open, and every token must leave room to close what is open within the steps left:
+// need + cost <= remaining, with cost 1 for closers, 3 for "(" and a new ring label, 2 for the rest. Forbidden tokens
+// get MASKED_LOGIT, whose weight exp() rounds to exactly 0. Called only when uniforms.guarded is 1.
+fn maskForbidden(depth : i32, openRings : u32, remaining : i32) {
+  let need = depth + i32(countOneBits(openRings));
   for (var i = 0; i < uniforms.vocab; i++) {
     let kind = tokenKinds[i];
-    let forbidden = select(kind == KIND_BRANCH_CLOSE && depth <= 0, depth > 0 || openRings != 0u, i == EOS);
+    var forbidden = false;
+    if (i == EOS) {
+      forbidden = depth > 0 || openRings != 0u;
+    } else if (kind == KIND_BRANCH_CLOSE) {
+      forbidden = depth <= 0 || need + 1 > remaining;
+    } else if (kind >= KIND_RING_FIRST) {
+      let closing = ((openRings >> u32(kind - KIND_RING_FIRST)) & 1u) == 1u;
+      forbidden = need + select(3, 1, closing) > remaining;
+    } else {
+      forbidden = need + select(2, 3, kind == KIND_BRANCH_OPEN) > remaining;
+    }
     if (forbidden) {
       stepLogits[i] = MASKED_LOGIT;
     }
@@ -214,7 +227,9 @@ fn main(index : i32) {
 
     // 3. Sample, record, decide whether the row goes on.
     if (tid == 0) {
-      maskForbidden(depth, openRings);
+      if (uniforms.guarded != 0) {
+        maskForbidden(depth, openRings, T - t);
+      }
       let drawn = drawToken(row, t);
       let token = i32(drawn.x);
       let kind = tokenKinds[max(token, 0)];

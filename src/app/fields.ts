@@ -91,7 +91,7 @@ export const SYNTAX_GUARD_FIELD: ChoiceFieldSpec = {
   kind: 'choice',
   path: 'molecules.syntaxGuard',
   label: 'Syntax guard',
-  hint: 'Masks tokens that would break SMILES syntax: an unmatched \')\', or ending with a ring bond or branch open. RDKit still judges the chemistry, which is where most invalid samples fail.',
+  hint: 'Masks tokens that would break SMILES syntax: an unmatched \')\', or ending with a ring bond or branch open; near the length limit only what closes them. RDKit still judges the chemistry, which is where most invalid samples fail.',
   options: SWITCH.map((d) => ({ value: d, label: SWITCH_LABELS[d] })),
   when: (c) => c.task === 'molecules',
 };

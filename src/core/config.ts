@@ -117,9 +117,9 @@ const TextSchema = v.object({
 
 /**
  * The Molecules task (task 'molecules'; other tasks ignore it). The syntax guard masks the tokens that would break
- * SMILES's bracket syntax (a ")" with no branch open, the end with a branch or ring bond open); RDKit still judges the
- * chemistry. See src/core/tasks/smilesSyntaxGuard.ts. Off by default: on the shipped prior it lifts validity by only
- * about 2 points, because most failures are chemistry, and a sample kept from ending may run on to the length limit.
+ * SMILES's bracket syntax (a ")" with no branch open, the end with a branch or ring bond open, anything that would leave
+ * too few steps to close what is open); RDKit still judges the chemistry. See src/core/tasks/smilesSyntaxGuard.ts. Off
+ * by default: on the shipped prior it lifts validity by only about 2 points, because most failures are chemistry.
  */
 const MoleculesSchema = v.object({
   syntaxGuard: v.optional(v.picklist(SWITCH), 'off'),

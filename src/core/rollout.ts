@@ -53,7 +53,7 @@ function sampleStepByStep(model: CharGru, opts: RolloutOptions): Rollout {
     const masks: tf.Tensor1D[] = [];
     const logProbs: tf.Tensor1D[] = [];
     const values: tf.Tensor1D[] = [];
-    const guard = model.syntaxGuard ? new StepGuard(model.syntaxGuard, B) : null;
+    const guard = model.syntaxGuard ? new StepGuard(model.syntaxGuard, B, opts.maxLength) : null;
     for (let t = 0; t < opts.maxLength; t++) {
       h = model.step(model.projectTokens(input), h);
       values.push(model.value(h));

@@ -353,7 +353,7 @@ export class SequenceTrainer implements Trainer {
       const replayTokens = tf.tensor2d(padded.tokens, [R, T], 'int32');
       const replayMask = tf.tensor2d(padded.mask, [R, T]);
       const replayPrior = R
-        ? sequenceLogLik(tokenLogProbs(this.prior.forwardSequence(shiftRight(replayTokens)).logits, replayTokens), replayMask)
+        ? sequenceLogLik(tokenLogProbs(this.prior.forwardSequence(shiftRight(replayTokens), { horizon: maxLength }).logits, replayTokens), replayMask)
         : tf.zeros([0]);
       return {
         tokens: tf.concat([tf.slice(batch.tokens, [0, 0], [B, T]), replayTokens]) as tf.Tensor2D,
@@ -365,7 +365,8 @@ export class SequenceTrainer implements Trainer {
     });
     try {
       const numbers = await this.gradientStep(() => {
-        const { logits } = this.policy.forwardSequence(shiftRight(inputs.tokens));
+        // Cut to T steps, sampled with maxLength: the syntax guard (if any) must count the steps left to maxLength.
+        const { logits } = this.policy.forwardSequence(shiftRight(inputs.tokens), { horizon: maxLength });
         const agentLogLik = sequenceLogLik(tokenLogProbs(logits, inputs.tokens), inputs.mask);
         const { loss, augmentedLogLik } = reinventLoss({ ...inputs, agentLogLik, sigma: alg.sigma });
         return {

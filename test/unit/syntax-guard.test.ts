@@ -46,12 +46,12 @@ const WELL_FORMED = [
   'Cc1ccc(S(=O)(=O)N2CCN(C(=O)c3ccc4c(c3)OCO4)CC2)cc1',
 ];
 
-/** The steps of a sequence (ending with the end token) whose token the reference rules forbid. */
-function forbiddenSteps(ids: readonly number[]): number[] {
+/** The steps of a sequence (ending with the end token) whose token the reference rules forbid, in T steps at most. */
+function forbiddenSteps(ids: readonly number[], T = 100): number[] {
   let state: GuardState = GUARD_START;
   const forbidden: number[] = [];
   ids.forEach((id, t) => {
-    if (!guardAllows(kinds, state, id)) forbidden.push(t);
+    if (!guardAllows(kinds, state, id, T - t)) forbidden.push(t);
     state = guardAdvance(kinds, state, id);
   });
   return forbidden;
@@ -97,6 +97,24 @@ describe('the rules', () => {
     expect(forbiddenSteps(tokenizer.encode('C1CC2CC1'))).toEqual([8]); // ring 2 still open
     expect(forbiddenSteps(tokenizer.encode('C1CC1C1CC1'))).toEqual([]); // a label reused after it closed
   });
+
+  it('keep room to close what is open: a SMILES fits exactly in its own length, and no shorter', () => {
+    for (const s of WELL_FORMED) {
+      const ids = tokenizer.encode(s);
+      expect(forbiddenSteps(ids, ids.length), s).toEqual([]);
+      expect(forbiddenSteps(ids, ids.length - 1).length, s).toBeGreaterThan(0);
+    }
+    // Two steps left with a ring bond open: only its closing label may come, then the end.
+    const state = guardAdvance(kinds, guardAdvance(kinds, GUARD_START, tokenizer.encode('C')[0]), SHIPPED_VOCABULARY.indexOf('1'));
+    const allowed = SHIPPED_VOCABULARY.map((_, v) => v).filter((v) => guardAllows(kinds, state, v, 2));
+    expect(allowed.map((v) => SHIPPED_VOCABULARY[v])).toEqual(['1']);
+    // Three steps left: also a plain atom, but no new branch or ring label (they could not be closed in time).
+    const three = SHIPPED_VOCABULARY.filter((_, v) => guardAllows(kinds, state, v, 3));
+    expect(three).toContain('C');
+    expect(three).toContain('1');
+    expect(three).not.toContain('(');
+    expect(three).not.toContain('2');
+  });
 });
 
 /** A model whose logits favour ")" and the end token, so an unguarded sampler would break both rules often. */
@@ -121,14 +139,15 @@ async function rows(tokens: tf.Tensor2D, mask: tf.Tensor2D): Promise<number[][]>
   });
 }
 
-/** Rows that end (drew the end token) break no rule on the way; rows cut at T only break none before the cut. */
-function expectRowsObeyRules(sampled: number[][]): void {
+/** Every row of at most T steps breaks no rule, and ends (with the end token) within its T steps. */
+function expectRowsObeyRules(sampled: number[][], T: number): void {
   for (const row of sampled) {
     let state: GuardState = GUARD_START;
-    for (const id of row) {
-      expect(guardAllows(kinds, state, id), tokenizer.decode(row)).toBe(true);
+    row.forEach((id, t) => {
+      expect(guardAllows(kinds, state, id, T - t), tokenizer.decode(row)).toBe(true);
       state = guardAdvance(kinds, state, id);
-    }
+    });
+    expect(row.at(-1), tokenizer.decode(row)).toBe(0);
   }
 }
 
@@ -139,7 +158,7 @@ describe('guarded sampling and scoring', () => {
   it('without the guard, the same model breaks the rules (so the test below can fail)', async () => {
     const model = mischievousModel(3);
     const out = sampleSequences(model, { batchSize: B, maxLength: T, temperature: 1, seed: 5, counter: 0 });
-    const broken = (await rows(out.tokens, out.mask)).filter((row) => forbiddenSteps(row).length > 0);
+    const broken = (await rows(out.tokens, out.mask)).filter((row) => forbiddenSteps(row, T).length > 0 || row.at(-1) !== 0);
     expect(broken.length).toBeGreaterThan(B / 2);
     model.dispose();
   });
@@ -149,9 +168,7 @@ describe('guarded sampling and scoring', () => {
     model.syntaxGuard = kinds;
     const out = sampleSequences(model, { batchSize: B, maxLength: T, temperature: 1, seed: 5, counter: 0 });
     const sampled = await rows(out.tokens, out.mask);
-    expectRowsObeyRules(sampled);
-    const ended = sampled.filter((row) => row[row.length - 1] === 0);
-    expect(ended.length).toBeGreaterThan(B / 4);
+    expectRowsObeyRules(sampled, T);
     expect(sampled.filter((row) => row.includes(SHIPPED_VOCABULARY.indexOf(')'))).length).toBeGreaterThan(B / 4);
 
     const teacherForced = tokenLogProbs(model.forwardSequence(shiftRight(out.tokens)).logits, out.tokens);
@@ -162,17 +179,47 @@ describe('guarded sampling and scoring', () => {
     model.dispose();
   });
 
+  it('sequences cut short after their ends score as whole ones when the horizon they were sampled with is given', async () => {
+    const model = mischievousModel(5);
+    model.syntaxGuard = kinds;
+    const horizon = 48;
+    const out = sampleSequences(model, { batchSize: 64, maxLength: horizon, temperature: 1, seed: 8, counter: 0 });
+    // The rows that ended well before the horizon, padded as sampled (end tokens after the end) to the horizon …
+    const shortRows = (await rows(out.tokens, out.mask)).filter((row) => row.length <= horizon / 2);
+    expect(shortRows.length).toBeGreaterThan(8);
+    const padded = shortRows.map((row) => [...row, ...new Array<number>(horizon - row.length).fill(0)]);
+    const whole = tf.tensor2d(padded, [shortRows.length, horizon], 'int32');
+    // … and cut after the longest of them, as REINVENT's update does.
+    const cut = Math.max(...shortRows.map((row) => row.length));
+    const short = tf.slice(whole, [0, 0], [shortRows.length, cut]) as tf.Tensor2D;
+    const scored = async (tokens: tf.Tensor2D, horizon?: number) =>
+      tokenLogProbs(model.forwardSequence(shiftRight(tokens), { horizon }).logits, tokens).array() as Promise<number[][]>;
+    const [full, withHorizon, withoutHorizon] = [await scored(whole), await scored(short, horizon), await scored(short)];
+    let worst = 0;
+    let differs = 0;
+    shortRows.forEach((row, b) =>
+      row.forEach((_, t) => {
+        worst = Math.max(worst, Math.abs(withHorizon[b][t] - full[b][t]));
+        if (Math.abs(withoutHorizon[b][t] - full[b][t]) > 1e-3) differs++;
+      }),
+    );
+    expect(worst).toBeLessThan(1e-5);
+    expect(differs).toBeGreaterThan(0); // the budget binds near the cut: forgetting the horizon would change the policy
+    expect(() => model.forwardSequence(shiftRight(whole), { horizon: horizon - 1 })).toThrow(/horizon/);
+    model.dispose();
+  });
+
   it('masked logits equal the reference rules on random sequences', async () => {
     const rng = new Rng(11);
     const V = SHIPPED_VOCABULARY.length;
     const inputs: number[][] = Array.from({ length: 40 }, () => [0, ...Array.from({ length: 15 }, () => Math.floor(rng.float() * V))]);
     const logits = tf.zeros([40, 16, V]) as tf.Tensor3D;
-    const masked = await guardSequenceLogits(logits, tf.tensor2d(inputs, [40, 16], 'int32'), kinds).data();
+    const masked = await guardSequenceLogits(logits, tf.tensor2d(inputs, [40, 16], 'int32'), kinds, 16).data();
     inputs.forEach((row, b) => {
       let state: GuardState = GUARD_START;
       row.forEach((id, t) => {
         state = guardAdvance(kinds, state, id); // the state before predicting step t includes input t
-        for (let v = 0; v < V; v++) expect(masked[(b * 16 + t) * V + v]).toBe(guardAllows(kinds, state, v) ? 0 : MASKED_LOGIT);
+        for (let v = 0; v < V; v++) expect(masked[(b * 16 + t) * V + v]).toBe(guardAllows(kinds, state, v, 16 - t) ? 0 : MASKED_LOGIT);
       });
     });
   });
@@ -199,7 +246,7 @@ describe('guarded sampling and scoring', () => {
     }
     expect(agreeing).toBeGreaterThanOrEqual(62); // a draw exactly at the edge of a bin may differ by rounding
     expect(worst).toBeLessThan(1e-4);
-    expectRowsObeyRules(await rows(tf.tensor2d(twin.tokens, [opts.batchSize, T], 'int32'), tf.tensor2d(twin.mask, [opts.batchSize, T])));
+    expectRowsObeyRules(await rows(tf.tensor2d(twin.tokens, [opts.batchSize, T], 'int32'), tf.tensor2d(twin.mask, [opts.batchSize, T])), T);
     model.dispose();
   });
 
@@ -210,11 +257,11 @@ describe('guarded sampling and scoring', () => {
     const out = sampleCompletions(model, prefixes.tokens, { n: 2, temperature: 1, seed: 6, counter: 100 });
     const completed = await rows(out.tokens, out.mask);
     expect(completed).toHaveLength(16 * 12 * 2);
-    expectRowsObeyRules(completed);
+    expectRowsObeyRules(completed, 12);
     // Without the guard, the same completions break them: the check above can fail.
     model.syntaxGuard = null;
     const loose = sampleCompletions(model, prefixes.tokens, { n: 2, temperature: 1, seed: 6, counter: 100 });
-    expect((await rows(loose.tokens, loose.mask)).filter((row) => forbiddenSteps(row).length > 0).length).toBeGreaterThan(50);
+    expect((await rows(loose.tokens, loose.mask)).filter((row) => forbiddenSteps(row, 12).length > 0).length).toBeGreaterThan(50);
     model.dispose();
   });
 });

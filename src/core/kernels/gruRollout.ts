@@ -147,7 +147,7 @@ function rolloutProgram(batch: number, steps: number, workgroupSize: number, uni
     dispatchLayout: { x: [0, 1, 2] },
     dispatch: [batch, 1, 1], // one workgroup per row
     workgroupSize: [workgroupSize, 1, 1],
-    uniforms: 'temperature : f32, seed : u32, counter : u32, batch : i32, steps : i32, hidden : i32, vocab : i32,',
+    uniforms: 'temperature : f32, seed : u32, counter : u32, batch : i32, steps : i32, hidden : i32, vocab : i32, guarded : i32,',
     getUserCode: () =>
       [
         `const WORKGROUP_SIZE : i32 = ${workgroupSize};`,
@@ -167,6 +167,8 @@ interface RolloutAttrs {
   counter: number;
   batchSize: number;
   maxLength: number;
+  /** 1 when the syntax guard applies (tokenKinds then holds its kinds). */
+  guarded: number;
 }
 
 const rolloutKernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
@@ -190,6 +192,7 @@ const rolloutKernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
       { type: 'int32', data: [T] },
       { type: 'int32', data: [hidden] },
       { type: 'int32', data: [vocab] },
+      { type: 'int32', data: [a.guarded] },
     ],
   );
   // The packed result is [4, B, T]: tokens, log-probabilities, values, mask.
@@ -215,7 +218,7 @@ function ensureKernelRegistered(): void {
 export function gruRollout(weights: GruRolloutWeights, opts: GruRolloutOptions): GruRolloutResult {
   const shapes = Object.fromEntries(Object.entries(weights).map(([k, w]) => [k, w.shape])) as { [K in keyof GruWeights]: number[] };
   assertGruRolloutArgs(shapes, opts);
-  const attrs = { temperature: opts.temperature, seed: opts.seed, counter: opts.counter, batchSize: opts.batchSize, maxLength: opts.maxLength };
+  const attrs = { temperature: opts.temperature, seed: opts.seed, counter: opts.counter, batchSize: opts.batchSize, maxLength: opts.maxLength, guarded: opts.syntaxGuard ? 1 : 0 };
   if (tf.getBackend() === 'webgpu') {
     for (const [name, w] of Object.entries(weights)) if (w.dtype !== 'float32') fail(`${name} must be float32, got ${w.dtype}`);
     ensureKernelRegistered();
@@ -230,7 +233,7 @@ export function gruRollout(weights: GruRolloutWeights, opts: GruRolloutOptions):
         logitsBias: weights.logitsBias,
         // The value kernel and bias as one buffer: with the output, 8 storage buffers, the per-stage limit WebGPU guarantees.
         valueHead: tf.concat([tf.reshape(weights.valueKernel, [-1]), weights.valueBias]),
-        // All kinds plain: the guard's rules then never forbid anything.
+        // Without a guard the kernel skips the masking (uniform guarded = 0); the buffer still has to be bound.
         tokenKinds: tf.tensor1d(opts.syntaxGuard ?? new Int32Array(weights.logitsBias.shape[0]), 'int32'),
       };
       const [tokens, mask, logProbs, values] = tf.engine().runKernel(GRU_ROLLOUT_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor2D[];

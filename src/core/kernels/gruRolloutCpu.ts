@@ -33,7 +33,8 @@ function sigmoid(a: number): number {
  *   h_0 = 0, x_0 = EOS. For t = 0 .. T-1 while the row has not ended:
  *     p = (E[x_t]·W_x + b_x)                                   (a row of the [V, 3H] input-projection table)
  *     r = σ(p_r + h·U_r + b_r), z = σ(p_z + h·U_z + b_z), n = tanh(p_n + r ⊙ (h·U_n + b_n)), h = (1 − z) ⊙ n + z ⊙ h
- *     logits = h·W_o + b_o, value = h·w_v + b_v; with a syntax guard, the tokens it forbids after x_1 … x_t get MASKED_LOGIT
+ *     logits = h·W_o + b_o, value = h·w_v + b_v; with a syntax guard, the tokens it forbids after x_1 … x_t, with T − t
+ *     steps left, get MASKED_LOGIT
  *     x_{t+1} ~ sampleCategorical(logits, temperature, seed, counter + t, row); logProb of that draw
  *     mask 1; the row ends after a step that drew EOS.
  *   After the end: token EOS, mask 0, logProb 0, value 0.
@@ -92,7 +93,7 @@ export function gruRolloutCpu(w: { [K in keyof GruWeights]: ArrayLike<number> },
         logits[b * V + j] = acc;
       }
       if (guard) {
-        for (let j = 0; j < V; j++) if (!guardAllows(guard, guardStates[b], j)) logits[b * V + j] = MASKED_LOGIT;
+        for (let j = 0; j < V; j++) if (!guardAllows(guard, guardStates[b], j, T - t)) logits[b * V + j] = MASKED_LOGIT;
       }
       let v = w.valueBias[0];
       for (let k = 0; k < H; k++) v += next[hb + k] * w.valueKernel[k];

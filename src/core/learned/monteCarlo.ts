@@ -46,7 +46,7 @@ export function sampleCompletions(policy: CharGru, tokens: tf.Tensor2D, opts: Co
     const out: tf.Tensor1D[] = [];
     const masks: tf.Tensor1D[] = [];
     // Completions follow the policy's syntax guard too; the guard's state runs over the copied prefix as well.
-    const guard = policy.syntaxGuard ? new StepGuard(policy.syntaxGuard, R) : null;
+    const guard = policy.syntaxGuard ? new StepGuard(policy.syntaxGuard, R, T) : null;
     for (let s = 0; s < T; s++) {
       h = policy.step(policy.projectTokens(input), h);
       const logits = policy.logits(h);

@@ -177,11 +177,13 @@ export class CharGru {
    * (end-of-sequence first, then the sample shifted right). The input projection runs once for all steps; only the
    * recurrence is a loop (on WebGPU fused kernels, src/core/kernels/gruSequenceModel.ts; `fused: false` forces the
    * loop, for comparisons). Returns logits [B, T, V] (masked by the syntax guard, if any) and values [B, T].
+   * `horizon`: the most steps the sequences were sampled with, when more than T (inputs cut short after their ends):
+   * the syntax guard's budget counts the steps left to it.
    */
-  forwardSequence(inputs: tf.Tensor2D, opts: { fused?: boolean } = {}): { logits: tf.Tensor3D; values: tf.Tensor2D } {
+  forwardSequence(inputs: tf.Tensor2D, opts: { fused?: boolean; horizon?: number } = {}): { logits: tf.Tensor3D; values: tf.Tensor2D } {
     const out = this.forwardUnguarded(inputs, opts);
     if (!this.syntaxGuard) return out;
-    const logits = guardSequenceLogits(out.logits, inputs, this.syntaxGuard);
+    const logits = guardSequenceLogits(out.logits, inputs, this.syntaxGuard, opts.horizon ?? inputs.shape[1]);
     out.logits.dispose();
     return { logits, values: out.values };
   }

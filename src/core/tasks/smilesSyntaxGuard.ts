@@ -1,8 +1,13 @@
 // The SMILES syntax guard: while a molecule is written, the tokens that would break SMILES's bracket syntax get
 // probability 0, and the policy's distribution is renormalised over the rest (grammar-constrained decoding).
 //   - ")" only while a branch is open (depth > 0);
-//   - the end token only when every branch is closed and every ring bond label is paired.
-// A valid SMILES never meets a masked token, so the guard changes nothing for data, and it is the policy itself:
+//   - the end token only when every branch is closed and every ring bond label is paired;
+//   - a budget, so that every sample ends, closed, within its T steps: each open branch or ring label needs one more
+//     token to close it, and the end token one step. With `need` of them open and `remaining` steps left (this one
+//     included), a token may come only if what it leaves open still fits in the steps after it: closers need
+//     need + 1 ≤ remaining, other tokens need + 2, and "(" or a new ring label, which open one more, need + 3.
+//     Near the limit only closers (and then the end) remain, instead of a sample cut off with a ring bond open.
+// A valid SMILES of at most T tokens (its end included) never meets a masked token. The guard is part of the policy:
 // sampling, teacher-forced log-probabilities, entropy and KL all see the same masked distribution.
 // Chemistry (valence, aromaticity) is not checked: RDKit decides that afterwards.
 //
@@ -47,11 +52,26 @@ export interface GuardState {
 
 export const GUARD_START: GuardState = { depth: 0, openRings: 0 };
 
-/** Whether `token` may come next. The reference the tensor and WGSL versions are tested against. */
-export function guardAllows(kinds: Int32Array, state: GuardState, token: number): boolean {
+function bitCount(x: number): number {
+  let n = 0;
+  for (let y = x >>> 0; y; y &= y - 1) n++;
+  return n;
+}
+
+/**
+ * Whether `token` may come next with `remaining` steps left, this one included (T − t for step t). The reference the
+ * tensor and WGSL versions are tested against.
+ */
+export function guardAllows(kinds: Int32Array, state: GuardState, token: number, remaining: number): boolean {
+  const need = state.depth + bitCount(state.openRings);
   if (token === EOS_INDEX) return state.depth <= 0 && state.openRings === 0;
-  if (kinds[token] === KIND_BRANCH_CLOSE) return state.depth > 0;
-  return true;
+  const kind = kinds[token];
+  if (kind === KIND_BRANCH_CLOSE) return state.depth > 0 && need + 1 <= remaining;
+  if (kind >= KIND_RING_FIRST) {
+    const closing = (state.openRings >>> (kind - KIND_RING_FIRST)) & 1;
+    return need + (closing ? 1 : 3) <= remaining;
+  }
+  return need + (kind === KIND_BRANCH_OPEN ? 3 : 2) <= remaining;
 }
 
 /** The state after `token`. */
