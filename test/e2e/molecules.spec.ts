@@ -1,15 +1,24 @@
 // The molecule task in the page: a query SMILES or SMARTS that RDKit cannot read is refused beside its field (checked in
 // the Worker, where RDKit lives), the run keeps its previous valid settings, and a corrected value is accepted; the
 // best molecules of a batch are shown as RDKit drawings; the syntax guard setting starts a new run and travels in links.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { collectErrors, openReady, READY_TIMEOUT_MS, waitIdle } from './helpers';
+
+/**
+ * The page on WASM (one molecule update on SwiftShader's WebGPU takes minutes on a 2-core machine without a GPU), switched
+ * to Molecules, once the new run's own status says its prior is loaded: for a moment after the switch the names run's
+ * buttons are still enabled.
+ */
+async function openMolecules(page: Page): Promise<void> {
+  await openReady(page, '/?backend=wasm');
+  await page.locator('#field-task').selectOption({ label: 'Molecules (SMILES)' });
+  await expect(page.getByTestId('status-message')).toContainText('Molecules prior loaded', { timeout: READY_TIMEOUT_MS });
+  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled({ timeout: READY_TIMEOUT_MS });
+}
 
 test('an unreadable query SMILES or SMARTS is refused next to its field, and training keeps the valid settings', async ({ page }) => {
   const errors = collectErrors(page);
-  // WASM: one molecule update on SwiftShader's WebGPU takes minutes on a 2-core machine without a GPU.
-  await openReady(page, '/?backend=wasm');
-  await page.locator('#field-task').selectOption({ label: 'Molecules (SMILES)' });
-  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled({ timeout: READY_TIMEOUT_MS });
+  await openMolecules(page);
 
   await page.getByLabel('Add a term').selectOption({ label: 'Similarity to a molecule' });
   await page.getByRole('button', { name: 'Add', exact: true }).click();
@@ -60,9 +69,7 @@ const OWN_MOLECULES = [
 
 test('an uploaded .smi file fine-tunes the prior in the Worker: junk lines are counted, a file over the cap is refused', async ({ page }) => {
   const errors = collectErrors(page);
-  await openReady(page, '/?backend=wasm');
-  await page.locator('#field-task').selectOption({ label: 'Molecules (SMILES)' });
-  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled({ timeout: READY_TIMEOUT_MS });
+  await openMolecules(page);
   await page.getByText('Your own molecules (.smi or .csv)').click();
   const input = page.getByTestId('molecule-upload');
   const train = page.getByRole('button', { name: 'Train the prior on this file' });
@@ -93,9 +100,7 @@ test('an uploaded .smi file fine-tunes the prior in the Worker: junk lines are c
 
 test('the syntax guard is a Molecules setting: it starts a new run, travels in the link and comes back from it', async ({ page }) => {
   const errors = collectErrors(page);
-  await openReady(page, '/?backend=wasm');
-  await page.locator('#field-task').selectOption({ label: 'Molecules (SMILES)' });
-  await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled({ timeout: READY_TIMEOUT_MS });
+  await openMolecules(page);
   const guard = page.getByLabel('Syntax guard');
   await expect(guard).toHaveValue('off');
   const before = page.url();
