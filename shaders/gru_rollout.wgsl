@@ -12,11 +12,12 @@
 //
 // Composed at run time by src/core/kernels/gruRollout.ts, which prepends
 //   const WORKGROUP_SIZE : i32   const UNITS : i32 (1 or 4)   const MAX_HIDDEN : i32   const MAX_VOCAB : i32
+//   const MASKED_LOGIT : f32 (what the syntax guard writes over a forbidden token's logit)
 // and the Philox code of shaders/sample_categorical.wgsl (samplerUniform: the same draws as our sampler),
 // and by tfjs, which adds the Uniforms struct, the input buffers `table` [V*3H], `recurrentKernel` [H*3H],
 // `recurrentBias` [3H], `logitsKernel` [H*V], `logitsBias` [V], `valueHead` [H + 1] (the value
 // kernel, then its bias: one buffer, as a shader stage may bind only 8 storage buffers), `tokenKinds` [V]
-// (i32: the SMILES syntax guard's token kinds, all 0 for no guard; the wrapper also prepends MASKED_LOGIT), the output
+// (i32: the SMILES syntax guard's token kinds; all 0, with the uniform `guarded` 0, without a guard), the output
 // `result` (f32 [4*B*T]: tokens, mask, logProbs, values, each [B, T]) and the builtins `localIndex`, `workgroupId`.
 // Our uniforms: temperature, seed, counter, batch, steps, hidden, vocab, guarded (1: apply the syntax guard).
 
