@@ -7,6 +7,7 @@ import { CharGru } from '../src/core/models/charGru';
 import { fetchPrior, parsePrior } from '../src/core/priors';
 import { smilesTokenKinds } from '../src/core/tasks/smilesSyntaxGuard';
 import { sampleSmiles } from './sample-smiles';
+import { bracketProblem } from './smiles-brackets';
 import { fromBase64 } from './base64';
 
 interface QualityRequest {
@@ -54,30 +55,10 @@ async function run(req: QualityRequest) {
   };
 }
 
-/**
- * Invalid samples sorted by the first SMILES syntax rule they break (a branch closed that was never opened, a branch or
- * ring bond left open at the end), or "other" when their syntax is sound and the chemistry (valence, aromaticity) fails.
- */
+/** Invalid samples sorted by the first bracket rule they break, or "other" when their syntax is sound and the chemistry fails. */
 function syntaxFailures(invalid: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = { unopenedBranch: 0, openBranch: 0, openRing: 0, other: 0 };
-  for (const s of invalid) {
-    let depth = 0;
-    let broken: string | null = null;
-    const open = new Set<string>();
-    // Bracket atoms may hold digits (charges, isotopes): drop them before reading ring-bond labels.
-    for (const m of s.replace(/\[[^\]]*\]/g, 'A').matchAll(/%\d\d|\d|[()]/g)) {
-      const t = m[0];
-      if (t === '(') depth++;
-      else if (t === ')') {
-        if (--depth < 0) {
-          broken = 'unopenedBranch';
-          break;
-        }
-      } else if (open.has(t)) open.delete(t);
-      else open.add(t);
-    }
-    counts[broken ?? (depth > 0 ? 'openBranch' : open.size ? 'openRing' : 'other')]++;
-  }
+  for (const s of invalid) counts[bracketProblem(s) ?? 'other']++;
   return counts;
 }
 

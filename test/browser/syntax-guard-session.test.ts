@@ -4,24 +4,7 @@ import { expect, it } from 'vitest';
 import type { WorkerEvent } from '../../src/core/protocol';
 import { TrainingSession } from '../../src/core/session';
 import type { SequenceTrainer } from '../../src/core/trainer';
-import { tokenizeSmiles } from '../../src/core/tasks/smilesTokenizer';
-
-/** What the guard rules out in a sample: an unmatched ")", or (once finished) a branch or ring bond left open. */
-function syntaxProblem(smiles: string, finished: boolean): string | null {
-  let depth = 0;
-  const open = new Set<string>();
-  for (const token of tokenizeSmiles(smiles)) {
-    if (token === '(') depth++;
-    else if (token === ')' && --depth < 0) return 'unmatched )';
-    else if (/^(\d|%\d\d)$/.test(token)) {
-      if (open.has(token)) open.delete(token);
-      else open.add(token);
-    }
-  }
-  if (finished && depth > 0) return 'open branch';
-  if (finished && open.size) return 'open ring bond';
-  return null;
-}
+import { bracketProblem } from '../../scripts/smiles-brackets';
 
 it('a Molecules run with the syntax guard samples well-formed SMILES; off, the guard is gone', async () => {
   const events: WorkerEvent[] = [];
@@ -39,7 +22,7 @@ it('a Molecules run with the syntax guard samples well-formed SMILES; off, the g
   expect(samples.length).toBeGreaterThan(20);
   // The guard's budget ends every sample within the length limit, so each must be complete.
   const problems = samples.flatMap((s) => {
-    const problem = syntaxProblem(s.text, true);
+    const problem = bracketProblem(s.text);
     return problem ? [`${problem}: ${s.text}`] : [];
   });
   expect(problems).toEqual([]);
